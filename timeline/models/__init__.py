@@ -1,0 +1,85 @@
+"""The domain model of timeline, split by sub-domain; import from here."""
+
+from timeline.models.actions import (
+    ActionParty,
+    ActionStatus,
+    ActionType,
+    Charge,
+    ChargeDisposition,
+    ChargeStatute,
+    EnforcementAction,
+    PartyRole,
+    Statute,
+)
+from timeline.models.cases import Case
+from timeline.models.common import ClaimStatus, DatePrecision
+from timeline.models.entities import (
+    Entity,
+    EntityAlias,
+    EntityIdentifier,
+    EntityKind,
+    EntityRelationship,
+    IdentifierScheme,
+    RelationshipKind,
+)
+from timeline.models.events import Event, EventType, FactField
+from timeline.models.money import (
+    ComponentKind,
+    Credit,
+    CreditKind,
+    Monitor,
+    Restriction,
+    RestrictionKind,
+    Settlement,
+    SettlementComponent,
+    SettlementKind,
+)
+from timeline.models.people import (
+    ClemencyKind,
+    ClemencyStatus,
+    PardonRequest,
+    PardonStatusChange,
+    Sentence,
+)
+from timeline.models.sources import Source, SourceKind
+
+__all__ = [
+    "ActionParty",
+    "ActionStatus",
+    "ActionType",
+    "Case",
+    "Charge",
+    "ChargeDisposition",
+    "ChargeStatute",
+    "ClaimStatus",
+    "ClemencyKind",
+    "ClemencyStatus",
+    "ComponentKind",
+    "Credit",
+    "CreditKind",
+    "DatePrecision",
+    "EnforcementAction",
+    "Entity",
+    "EntityAlias",
+    "EntityIdentifier",
+    "EntityKind",
+    "EntityRelationship",
+    "Event",
+    "EventType",
+    "FactField",
+    "IdentifierScheme",
+    "Monitor",
+    "PardonRequest",
+    "PardonStatusChange",
+    "PartyRole",
+    "RelationshipKind",
+    "Restriction",
+    "RestrictionKind",
+    "Sentence",
+    "Settlement",
+    "SettlementComponent",
+    "SettlementKind",
+    "Source",
+    "SourceKind",
+    "Statute",
+]

@@ -1,0 +1,1 @@
+"""Writes that span several models, each atomic."""
