@@ -1,8 +1,10 @@
-"""Root URLs: mounts the admin (compliance staff) and the API (developers)."""
+"""Root URLs: the admin (compliance staff), the API (developers) and the public pages (readers)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("timeline.api.urls")),
+    path("", include("timeline.pages.urls")),
 ]

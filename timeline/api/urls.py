@@ -1,0 +1,4 @@
+"""API routes under /api/."""
+
+app_name = "api"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Public read-only pages."""
+
+app_name = "pages"
+urlpatterns = []
