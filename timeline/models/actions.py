@@ -1,6 +1,7 @@
 """Proceedings: one authority's action against its parties, with charges under statutes."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -250,7 +251,9 @@ class Charge(models.Model):
     action = models.ForeignKey(
         EnforcementAction, verbose_name="action", on_delete=models.CASCADE, related_name="charges"
     )
-    number = models.PositiveSmallIntegerField("number", help_text="Order of the charge within its action, from 1.")
+    number = models.PositiveSmallIntegerField(
+        "number", validators=[MinValueValidator(1)], help_text="Order of the charge within its action, from 1."
+    )
     defendant = models.ForeignKey(
         "timeline.Entity",
         verbose_name="defendant",
@@ -261,7 +264,7 @@ class Charge(models.Model):
         help_text="Leave empty when the charge is against every defendant of the action.",
     )
     description = models.TextField("description")
-    counts = models.PositiveSmallIntegerField("counts", default=1)
+    counts = models.PositiveSmallIntegerField("counts", default=1, validators=[MinValueValidator(1)])
     statutes = models.ManyToManyField(
         Statute, verbose_name="statutes", through="ChargeStatute", related_name="charges", blank=True
     )

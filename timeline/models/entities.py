@@ -14,6 +14,7 @@ from timeline.models.common import (
     precision_field,
     validate_country,
 )
+from timeline.models.protection import ProtectedDeleteMixin, ProtectedQuerySet
 
 
 class EntityKind(models.TextChoices):
@@ -24,12 +25,12 @@ class EntityKind(models.TextChoices):
     ORGANIZATION = "organization", "Other organization"
 
 
-class EntityManager(models.Manager):
+class EntityManager(models.Manager.from_queryset(ProtectedQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class Entity(models.Model):
+class Entity(ProtectedDeleteMixin, models.Model):
     """A person, company, government authority or court."""
 
     slug = models.SlugField("slug", max_length=100, unique=True)

@@ -188,8 +188,8 @@ class Event(models.Model):
         check_precisions(self, [("date", "date_precision")], errors)
         if self.claim_status != ClaimStatus.FACT and not self.claimed_by_id:
             errors["claimed_by"] = ["Say who made the claim."]
-        if self.fact_field:
-            link = FACT_FIELD_LINK[self.fact_field]
+        link = FACT_FIELD_LINK.get(self.fact_field)
+        if link:
             if not getattr(self, f"{link}_id"):
                 errors[link] = [
                     f"An event mirroring '{self.get_fact_field_display()}' needs its {link.replace('_', ' ')}."

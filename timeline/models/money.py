@@ -1,6 +1,7 @@
 """How actions were resolved: settlements with typed amounts, credits between them, monitors and bars."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -282,7 +283,9 @@ class Monitor(models.Model):
         related_name="monitorships",
         help_text="Who serves as monitor, where known.",
     )
-    term_months = models.PositiveSmallIntegerField("term (months)", null=True, blank=True)
+    term_months = models.PositiveSmallIntegerField(
+        "term (months)", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     start_date = models.DateField("start date", null=True, blank=True)
     start_precision = precision_field("start date precision")
     end_date = models.DateField("end date", null=True, blank=True)
@@ -344,7 +347,9 @@ class Restriction(models.Model):
     kind = models.CharField("kind", max_length=12, choices=RestrictionKind.choices)
     scope = models.TextField("scope", help_text="What is barred or undertaken, in the source's words where possible.")
     is_permanent = models.BooleanField("permanent", default=False, help_text="Lifetime or permanent.")
-    duration_months = models.PositiveSmallIntegerField("duration (months)", null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        "duration (months)", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     start_date = models.DateField("start date", null=True, blank=True)
     start_precision = precision_field("start date precision")
     end_date = models.DateField("end date", null=True, blank=True)

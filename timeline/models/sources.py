@@ -3,6 +3,7 @@
 from django.db import models
 
 from timeline.models.common import DatePrecision, check_precisions, choices_constraint, precision_field
+from timeline.models.protection import ProtectedDeleteMixin, ProtectedQuerySet
 
 
 class SourceKind(models.TextChoices):
@@ -15,12 +16,12 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class SourceManager(models.Manager):
+class SourceManager(models.Manager.from_queryset(ProtectedQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
 
-class Source(models.Model):
+class Source(ProtectedDeleteMixin, models.Model):
     """A citation: where a fact was read, and who published it when."""
 
     key = models.SlugField("key", max_length=80, unique=True, help_text="Stable editor-chosen key, e.g. binance-b01.")
