@@ -189,11 +189,8 @@ class Event(models.Model):
         if self.claim_status != ClaimStatus.FACT and not self.claimed_by_id:
             errors["claimed_by"] = ["Say who made the claim."]
         link = FACT_FIELD_LINK.get(self.fact_field)
-        if link:
-            if not getattr(self, f"{link}_id"):
-                errors[link] = [
-                    f"An event mirroring '{self.get_fact_field_display()}' needs its {link.replace('_', ' ')}."
-                ]
+        if link and not getattr(self, f"{link}_id"):
+            errors[link] = [f"An event mirroring '{self.get_fact_field_display()}' needs its {link.replace('_', ' ')}."]
         if self.responds_to_id and self.pk and self.responds_to_id == self.pk:
             errors["responds_to"] = ["An event cannot respond to itself."]
         if errors:
