@@ -34,3 +34,15 @@ def staff_user(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip PostgreSQL-only tests on other databases (the SQLite run still runs everything else)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
