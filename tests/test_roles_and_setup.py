@@ -19,6 +19,8 @@ def test_roles_exist_after_migrate_with_their_permissions():
     editor_perms = set(editor.permissions.values_list("codename", flat=True))
     assert {"add_settlement", "change_settlement", "delete_settlement", "view_event"} <= editor_perms
     assert "add_user" not in editor_perms
+    assert "view_historicalsettlement" in editor_perms
+    assert "change_historicalsettlement" not in editor_perms
     admin_perms = set(admin.permissions.values_list("codename", flat=True))
     assert editor_perms < admin_perms
     assert {"add_user", "change_group", "add_token"} <= admin_perms

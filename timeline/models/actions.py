@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from timeline.models.common import (
     DatePrecision,
@@ -64,6 +65,7 @@ class Statute(models.Model):
     jurisdiction = models.CharField("jurisdiction", max_length=2, default="US", help_text="ISO 3166-1 alpha-2.")
 
     objects = StatuteManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["citation"]
@@ -124,6 +126,7 @@ class EnforcementAction(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = EnforcementActionManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name = "enforcement action"
@@ -206,6 +209,7 @@ class ActionParty(models.Model):
     note = models.CharField("note", max_length=500, blank=True)
 
     objects = ActionPartyManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name = "party"
@@ -277,6 +281,7 @@ class Charge(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="charges")
 
     objects = ChargeManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "number"]
@@ -318,6 +323,7 @@ class ChargeStatute(models.Model):
     )
 
     objects = ChargeStatuteManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name = "statute cited"

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from timeline.models.common import CURRENCY_PATTERN, currency_field, money_field, non_negative_constraint
 
@@ -36,6 +37,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = CaseManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from timeline.models.common import (
     COUNTRY_PATTERN,
@@ -58,6 +59,7 @@ class Entity(ProtectedDeleteMixin, models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = EntityManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "entities"
@@ -97,6 +99,7 @@ class EntityAlias(models.Model):
     alias = models.CharField("alias", max_length=255)
 
     objects = EntityAliasManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "entity aliases"
@@ -139,6 +142,7 @@ class EntityIdentifier(models.Model):
     value = models.CharField("value", max_length=255)
 
     objects = EntityIdentifierManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["scheme", "value"]
@@ -200,6 +204,7 @@ class EntityRelationship(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="relationships")
 
     objects = EntityRelationshipManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["subject__name", "kind"]

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from timeline.models.common import (
     ClaimStatus,
@@ -130,6 +131,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = EventManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "id"]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from timeline.models.common import (
     CURRENCY_PATTERN,
@@ -64,6 +65,7 @@ class Settlement(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = SettlementManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["-agreed_on", "title"]
@@ -149,6 +151,7 @@ class SettlementComponent(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="components")
 
     objects = SettlementComponentManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name = "settlement component"
@@ -229,6 +232,7 @@ class Credit(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="credits")
 
     objects = CreditManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["component", "key"]
@@ -295,6 +299,7 @@ class Monitor(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="monitors")
 
     objects = MonitorManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name = "compliance monitor"
@@ -358,6 +363,7 @@ class Restriction(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="restrictions")
 
     objects = RestrictionManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name = "bar or injunction"

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from timeline.models.common import (
     CURRENCY_PATTERN,
@@ -65,6 +66,7 @@ class Sentence(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = SentenceManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["-sentenced_on"]
@@ -177,6 +179,7 @@ class PardonRequest(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = PardonRequestManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name = "pardon request"
@@ -245,6 +248,7 @@ class PardonStatusChange(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="pardon_status_changes")
 
     objects = PardonStatusChangeManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         verbose_name = "status change"

@@ -1,6 +1,7 @@
 """Citations: every fact in timeline cites one or more sources."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from timeline.models.common import DatePrecision, check_precisions, choices_constraint, precision_field
 from timeline.models.protection import ProtectedDeleteMixin, ProtectedQuerySet
@@ -36,6 +37,7 @@ class Source(ProtectedDeleteMixin, models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = SourceManager()
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["key"]

@@ -14,10 +14,12 @@ ACCOUNT_MODELS = (("auth", "user"), ("auth", "group"), ("authtoken", "token"), (
 
 
 def _timeline_permissions(actions):
+    """Permissions on timeline models; the audit trail is never writable, only viewable."""
     codenames = [
         f"{action}_{model._meta.model_name}"
         for model in apps.get_app_config("timeline").get_models()
         for action in actions
+        if action == "view" or not model._meta.model_name.startswith("historical")
     ]
     return Permission.objects.filter(content_type__app_label="timeline", codename__in=codenames)
 
