@@ -36,9 +36,16 @@ def test_roles_grant_permissions_to_members_and_ensure_is_idempotent():
     assert {g.name: g.permissions.count() for g in Group.objects.all()} == before
 
 
-def test_setup_site_loads_fixtures_and_can_run_twice(django_user_model):
+def test_setup_site_loads_fixtures_and_can_run_twice(django_user_model, settings):
+    settings.DEBUG = True  # the development superuser is only made in development
     call_command("setup_site", verbosity=0)
     call_command("setup_site", verbosity=0)
     assert django_user_model.objects.filter(username="admin", is_superuser=True).count() == 1
     case = Case.objects.get(slug="binance-changpeng-zhao")
     assert case.events.count() > 0
+
+
+def test_setup_site_makes_no_superuser_in_production(django_user_model, settings):
+    settings.DEBUG = False
+    call_command("setup_site", "--no-fixtures", verbosity=0)
+    assert not django_user_model.objects.filter(username="admin").exists()
