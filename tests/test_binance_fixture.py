@@ -733,7 +733,13 @@ def test_every_dated_fact_has_exactly_one_mirroring_event(curated_data):
         linked = mirrored.filter(**{f"{link}__isnull": False})
         pairs = list(linked.values_list(f"{link}_id", "fact_field"))
         assert len(pairs) == len(set(pairs)), link
-    assert mirrored.filter(case__slug=CASE).count() == 20
+    # 20 proceedings, settlements, sentence and clemency dates, plus Zhao's exit and Teng's start as CEO.
+    assert mirrored.filter(case__slug=CASE).count() == 22
+    assert set(
+        mirrored.filter(case__slug=CASE, relationship__isnull=False).values_list(
+            "relationship__subject__slug", flat=True
+        )
+    ) == {"changpeng-zhao", "richard-teng"}
     assert set(
         mirrored.filter(relationship__isnull=False).values_list("relationship__subject__slug", "fact_field")
     ) == {("changpeng-zhao", "relationship_end"), ("richard-teng", "relationship_start")}

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from timeline.models.common import CURRENCY_PATTERN, currency_field, money_field, non_negative_constraint
@@ -51,6 +52,9 @@ class Case(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("pages:case-detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)

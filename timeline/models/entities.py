@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from timeline.models.common import (
@@ -78,6 +79,9 @@ class Entity(ProtectedDeleteMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("pages:entity-detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -200,6 +204,15 @@ class EntityRelationship(models.Model):
     start_precision = precision_field("start date precision")
     end_date = models.DateField("end date", null=True, blank=True)
     end_precision = precision_field("end date precision")
+    case = models.ForeignKey(
+        "timeline.Case",
+        verbose_name="case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relationships",
+        help_text="The matter that started or ended this relationship, e.g. a CEO resigning under a plea deal.",
+    )
     note = models.TextField("note", blank=True)
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="relationships")
 

@@ -233,7 +233,7 @@ def relationship_specs(relationship):
             relationship.start_precision,
             EventType.RELATIONSHIP,
             f"{relationship.subject.name} becomes {role} ({relationship.object.name})",
-            None,
+            relationship.case_id,
             entity_ids,
             sources,
         )
@@ -246,7 +246,7 @@ def relationship_specs(relationship):
             relationship.end_precision,
             EventType.RELATIONSHIP,
             f"{relationship.subject.name} ceases to be {role} ({relationship.object.name})",
-            None,
+            relationship.case_id,
             entity_ids,
             sources,
         )
