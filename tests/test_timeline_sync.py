@@ -210,3 +210,13 @@ def test_penalty_totals_count_credited_and_suspended_money_once():
 
     only_doj = penalty_totals(models.SettlementComponent.objects.filter(settlement=doj_settlement), group_by="case")
     assert [t.gross for t in only_doj] == [Decimal("1000.00")]
+
+
+def test_a_key_taken_by_an_editor_and_a_long_caption_do_not_stop_the_sync():
+    action = factories.EnforcementActionFactory(slug="sec-v-example", caption="X" * 500, filed_on=D(2023, 6, 5))
+    factories.EventFactory(key="sec-v-example-filed", case=action.case)
+    events_sync(action)
+    event = mirrored(action, models.FactField.ACTION_FILED)
+    assert event.key == "sec-v-example-filed-2"
+    assert len(event.title) == 300
+    event.full_clean()

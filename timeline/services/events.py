@@ -262,6 +262,22 @@ SPEC_BUILDERS = {
 }
 
 
+def _free_key(key):
+    """``key``, or the first ``key-2``, ``key-3`` ... no other event holds (an editor may have used it)."""
+    key = key[: Event._meta.get_field("key").max_length - 4]
+    taken = set(Event.objects.filter(key__startswith=key).values_list("key", flat=True))
+    candidate, number = key, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{key}-{number}"
+    return candidate
+
+
+def _title(text):
+    limit = Event._meta.get_field("title").max_length
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _apply(obj, specs):
     """Create, update or delete the mirrored events of one fact to match its specs."""
     report = SyncReport()
@@ -275,7 +291,7 @@ def _apply(obj, specs):
                 report.deleted += 1
             continue
         if event is None:
-            event = Event(key=spec.key, fact_field=fact_field, title=spec.title, **{link: obj})
+            event = Event(key=_free_key(spec.key), fact_field=fact_field, title=_title(spec.title), **{link: obj})
             report.created += 1
             changed = True
         else:
