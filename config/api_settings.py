@@ -7,32 +7,70 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Anyone reads; POST/PUT/PATCH/DELETE need the add/change/delete model permission.
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "timeline.api.filters.base.StrictFilterBackend",
+        "timeline.api.filters.base.WhitelistOrderingFilter",
     ],
+    "DEFAULT_PAGINATION_CLASS": "timeline.api.pagination.RecordPagination",
+    "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
+        "timeline.api.renderers.FlatCSVRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "timeline.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "timeline.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "timeline.api.schema.TimelineAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "timeline API",
-    "DESCRIPTION": "Regulatory-enforcement timelines: who was charged by whom, for what, "
-    "how it ended, what was paid, who went to prison, and who was pardoned.",
+    "DESCRIPTION": (
+        "Regulatory-enforcement timelines: who was charged by whom, for what, how it ended, what was paid, "
+        "who went to prison, and who was pardoned.\n\n"
+        "**Reading** needs no account; anonymous clients are throttled (429 with Retry-After). "
+        "**Writing** needs a token (`Authorization: Token <key>`, from `manage.py drf_create_token <user>`) "
+        "or a logged-in session, and the Django model permission for the method (add, change, delete).\n\n"
+        "**Filters**: every list documents its parameters; an unknown parameter or a bad value is a 400 "
+        "naming the parameter. `ordering` takes the fields listed per endpoint (prefix `-` to reverse).\n\n"
+        "**Pagination**: `page` and `page_size` (default 20, at most 100; 1000 for CSV) on record lists; "
+        "events and timelines use a `cursor` in (date, id) order. `Link` headers give the next and previous "
+        "pages.\n\n"
+        "**Formats**: JSON by default, `?format=csv` on any list, the browsable API in a browser.\n\n"
+        "**Money** is an exact decimal string beside its ISO 4217 currency; dates carry their precision."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "timeline.api.schema.add_error_responses",
+    ],
+    # One named enum per choice set, shared by every field that uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "timeline.models.common.DatePrecision",
+        "ClaimStatusEnum": "timeline.models.common.ClaimStatus",
+        "ActionStatusEnum": "timeline.models.actions.ActionStatus",
+        "ClemencyStatusEnum": "timeline.models.people.ClemencyStatus",
+        "ClemencyKindEnum": "timeline.models.people.ClemencyKind",
+        "EntityKindEnum": "timeline.models.entities.EntityKind",
+        "RelationshipKindEnum": "timeline.models.entities.RelationshipKind",
+        "SourceKindEnum": "timeline.models.sources.SourceKind",
+        "SettlementKindEnum": "timeline.models.money.SettlementKind",
+        "ComponentKindEnum": "timeline.models.money.ComponentKind",
+        "CreditKindEnum": "timeline.models.money.CreditKind",
+        "RestrictionKindEnum": "timeline.models.money.RestrictionKind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,0 +1,1 @@
+"""One explicit FilterSet per resource, on a strict base that refuses unknown parameters."""

@@ -1,0 +1,167 @@
+"""Pieces every resource uses: compact references, inline sources, and the write-serializer base.
+
+Amounts are DecimalFields rendered as strings ("1805475575.00"), always beside their currency,
+so no client ever sees a binary float.
+"""
+
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from timeline.models import Case, EnforcementAction, Entity, Source
+from timeline.services.nested import InvalidWrite
+
+# Refer to records by slug in a text input: the browsable API never loads every entity into a <select>.
+TEXT_INPUT = {"base_template": "input.html"}
+
+
+def serializer_errors(errors):
+    """Django's error shape (``__all__`` for non-field errors) in DRF's (``non_field_errors``), at any depth."""
+    if isinstance(errors, dict):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key): serializer_errors(value)
+            for key, value in errors.items()
+        }
+    if isinstance(errors, list):
+        return [serializer_errors(item) for item in errors]
+    return errors
+
+
+def slug_field(queryset, slug_field="slug", **kwargs):
+    """A reference written as the record's slug (or key); an unknown one is a field error."""
+    return serializers.SlugRelatedField(queryset=queryset, slug_field=slug_field, style=TEXT_INPUT, **kwargs)
+
+
+def entity_field(**kwargs):
+    return slug_field(Entity.objects.all(), **kwargs)
+
+
+def sources_field(required=True):
+    """Source keys; most facts must cite at least one, as in the admin."""
+    return slug_field(
+        Source.objects.all(),
+        "key",
+        many=True,
+        required=required,
+        allow_empty=not required,
+        help_text="Keys of the sources cited, e.g. binance-b01.",
+    )
+
+
+class RelatedValuesField(serializers.ListField):
+    """A list written as plain values and read back from a related manager (aliases by name, components by key)."""
+
+    def __init__(self, attribute, **kwargs):
+        self.attribute = attribute
+        super().__init__(**kwargs)
+
+    def to_representation(self, data):
+        if hasattr(data, "all"):
+            data = [getattr(item, self.attribute) for item in data.all()]
+        return super().to_representation(data)
+
+
+class KeyReferenceField(serializers.SlugField):
+    """The key of another record of the same write (which may not exist yet); read back as that key."""
+
+    def to_representation(self, value):
+        return getattr(value, "key", value)
+
+
+class EntityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Entity
+        fields = ["slug", "name", "kind"]
+        read_only_fields = fields
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["key", "url", "title", "publisher", "published_on", "published_precision", "kind"]
+        read_only_fields = fields
+
+
+class CaseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["slug", "title"]
+        read_only_fields = fields
+
+
+class ActionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EnforcementAction
+        fields = ["slug", "caption"]
+        read_only_fields = fields
+
+
+class NonNegativeAmountsMixin:
+    """Every amount in timeline is non-negative (a named CHECK on each money field); say so per field."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if issubclass(field_class, serializers.DecimalField):
+            field_kwargs.setdefault("min_value", 0)
+        return field_class, field_kwargs
+
+
+class ModelValidatingSerializer(NonNegativeAmountsMixin, serializers.ModelSerializer):
+    """Write serializer that validates exactly as the admin does.
+
+    DRF never calls ``Model.clean()``; here ``validate()`` runs ``full_clean()`` (field checks,
+    ``clean()``, unique fields and named constraints) on the record as it would be saved, so model
+    rules answer with a 400 and field errors instead of a 500 from the database.
+    """
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        concrete = {field.name for field in model._meta.concrete_fields}
+        for name, value in self.model_values(attrs).items():
+            if name in concrete:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializer_errors(exc.message_dict)) from None
+        return attrs
+
+    def model_values(self, attrs):
+        """The attributes to set on the record before validating it (a hook for derived fields)."""
+        return attrs
+
+
+class NestedWriteSerializer(ModelValidatingSerializer):
+    """Saves through a service that writes the record with its children in one transaction.
+
+    The service validates every child with ``full_clean()`` too; its errors come back shaped like
+    the payload, as DRF's own nested errors are (``{"components": {"1": {"amount": [...]}}}``), and
+    nothing is saved.
+    """
+
+    #: ``staticmethod(service)``: service(instance or None, validated_data) -> saved instance.
+    write_service = None
+
+    def create(self, validated_data):
+        return self._write(None, validated_data)
+
+    def update(self, instance, validated_data):
+        return self._write(instance, validated_data)
+
+    def _write(self, instance, validated_data):
+        try:
+            return self.write_service(instance, validated_data)
+        except InvalidWrite as exc:
+            raise serializers.ValidationError(serializer_errors(exc.errors)) from None
+
+
+class ChildSerializer(NonNegativeAmountsMixin, serializers.ModelSerializer):
+    """An item of a nested list: shape and types only; uniqueness is checked by the service with full_clean()."""
+
+    class Meta:
+        validators = []

@@ -1,0 +1,1 @@
+"""API views by sub-domain; every record endpoint shares RecordViewSet."""
