@@ -35,7 +35,11 @@ def timeline_rows(events):
 
 def case_timeline_panel(case):
     rows = timeline_rows(case_timeline(case))
-    return {"heading": f"Timeline of this case ({len(rows)} events, in date order)", "rows": rows}
+    return {
+        "heading": f"Timeline of this case ({len(rows)} events, in date order)",
+        "rows": rows,
+        "public_url": case.get_absolute_url(),
+    }
 
 
 def entity_timeline_panel(entity, request):
@@ -57,6 +61,7 @@ def entity_timeline_panel(entity, request):
         "show_entities": grouped,
         "toggle_url": f"?{query.urlencode()}",
         "toggle_label": toggle_label,
+        "public_url": entity.get_absolute_url(),
     }
 
 

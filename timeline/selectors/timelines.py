@@ -45,3 +45,8 @@ def entity_timeline(entity, include_related=False):
     entity_ids = related_entity_ids(entity) if include_related else {entity.pk}
     matching = Event.entities.through.objects.filter(entity_id__in=entity_ids).values("event_id")
     return events_with_details(Event.objects.filter(pk__in=matching)).order_by(*TIMELINE_ORDER)
+
+
+def recent_events(limit=10):
+    """The latest new or changed events, newest first, with their case and claimant."""
+    return list(Event.objects.select_related("case", "claimed_by").order_by("-updated_at", "-id")[:limit])
