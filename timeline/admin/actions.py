@@ -12,6 +12,8 @@ from timeline.admin.common import (
     TimelineTabularInline,
     dated,
 )
+from timeline.admin.resources import EnforcementActionResource
+from timeline.admin.spreadsheets import SpreadsheetMixin
 from timeline.models import ActionParty, Charge, ChargeStatute, EnforcementAction, Statute
 
 
@@ -77,7 +79,8 @@ class ChargeInline(TimelineTabularInline):
 
 
 @admin.register(EnforcementAction)
-class EnforcementActionAdmin(FactAdminMixin, TimelineModelAdmin):
+class EnforcementActionAdmin(SpreadsheetMixin, FactAdminMixin, TimelineModelAdmin):
+    resource_classes = (EnforcementActionResource,)
     list_display = ("caption", "authority", "action_type", "status", "filed", "resolved", "case", "docket_number")
     list_filter = (
         "action_type",

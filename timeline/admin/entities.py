@@ -11,6 +11,8 @@ from timeline.admin.common import (
     dated,
 )
 from timeline.admin.panels import entity_timeline_panel
+from timeline.admin.resources import EntityResource
+from timeline.admin.spreadsheets import SpreadsheetMixin
 from timeline.models import Entity, EntityAlias, EntityIdentifier, EntityRelationship
 from timeline.services.events import events_sync
 
@@ -58,7 +60,8 @@ class RelationshipsInInline(TimelineTabularInline):
 
 
 @admin.register(Entity)
-class EntityAdmin(RefuseCitedDeleteMixin, TimelineModelAdmin):
+class EntityAdmin(SpreadsheetMixin, RefuseCitedDeleteMixin, TimelineModelAdmin):
+    resource_classes = (EntityResource,)
     list_display = ("name", "kind", "country", "alias_list", "parent", "slug")
     list_filter = ("kind", "country")
     list_select_related = ("parent",)

@@ -19,6 +19,8 @@ from timeline.admin.common import (
     money,
 )
 from timeline.admin.panels import settlement_credits_panel, settlement_penalty_panel
+from timeline.admin.resources import SettlementComponentResource
+from timeline.admin.spreadsheets import SpreadsheetMixin
 from timeline.models import Credit, Monitor, Restriction, Settlement, SettlementComponent
 from timeline.services.events import events_sync
 
@@ -172,7 +174,8 @@ class SettlementSyncMixin:
 
 
 @admin.register(SettlementComponent)
-class SettlementComponentAdmin(SettlementSyncMixin, FactAdminMixin, TimelineModelAdmin):
+class SettlementComponentAdmin(SpreadsheetMixin, SettlementSyncMixin, FactAdminMixin, TimelineModelAdmin):
+    resource_classes = (SettlementComponentResource,)
     list_display = ("key", "settlement", "payer", "kind", "amount_display", "suspended", "part_of", "credit_count")
     list_filter = (
         "kind",

@@ -18,6 +18,8 @@ from timeline.admin.common import (
     links_list,
     money,
 )
+from timeline.admin.resources import SentenceResource
+from timeline.admin.spreadsheets import SpreadsheetMixin
 from timeline.models import ClemencyStatus, Event, PardonRequest, PardonStatusChange, Sentence
 from timeline.services.clemency import derived_status, pardon_request_sync_status
 from timeline.services.events import events_sync
@@ -47,7 +49,8 @@ def sync_request_status(model_admin, http_request, pardon_request):
 
 
 @admin.register(Sentence)
-class SentenceAdmin(FactAdminMixin, TimelineModelAdmin):
+class SentenceAdmin(SpreadsheetMixin, FactAdminMixin, TimelineModelAdmin):
+    resource_classes = (SentenceResource,)
     list_display = (
         "defendant",
         "action",
