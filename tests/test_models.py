@@ -29,7 +29,12 @@ BAD_ROWS = [
         "end_date",
     ),
     (factories.EntityRelationshipFactory, {"kind": "friend_of"}, "timeline_entityrelationship_kind_valid", "kind"),
-    (factories.CaseFactory, {"headline_amount": Decimal("-1")}, "timeline_case_headline_amount_non_negative", None),
+    (
+        factories.CaseFactory,
+        {"headline_amount": Decimal("-1")},
+        "timeline_case_headline_amount_non_negative",
+        "headline_amount",
+    ),
     (
         factories.CaseFactory,
         {"headline_text": "about a billion", "headline_amount": Decimal("1"), "headline_currency": "usd"},
@@ -69,13 +74,13 @@ BAD_ROWS = [
         factories.SettlementFactory,
         {"stated_total": Decimal("-5")},
         "timeline_settlement_stated_total_non_negative",
-        None,
+        "stated_total",
     ),
     (
         factories.SettlementComponentFactory,
         {"amount": Decimal("-0.01")},
         "timeline_settlementcomponent_amount_non_negative",
-        None,
+        "amount",
     ),
     (
         factories.SettlementComponentFactory,
@@ -94,7 +99,7 @@ BAD_ROWS = [
         factories.SettlementComponentFactory,
         {"suspended_amount": Decimal("-1")},
         "timeline_settlementcomponent_suspended_amount_non_negative",
-        None,
+        "suspended_amount",
     ),
     (factories.CreditFactory, {"kind": "gift"}, "timeline_credit_kind_valid", "kind"),
     (factories.ActionPartyFactory, {"role": "witness"}, "timeline_actionparty_role_valid", "role"),
@@ -149,7 +154,7 @@ BAD_ROWS = [
         "timeline_pardonrequest_grantor_only_when_granted",
         "granted_by",
     ),
-    (factories.CreditFactory, {"amount": Decimal("-1")}, "timeline_credit_amount_non_negative", None),
+    (factories.CreditFactory, {"amount": Decimal("-1")}, "timeline_credit_amount_non_negative", "amount"),
     (factories.CreditFactory, {"currency": "dollars"[:3]}, "timeline_credit_currency_iso4217", "currency"),
     (factories.MonitorFactory, {"term_months": 0}, "timeline_monitor_term_positive", "term_months"),
     (
@@ -176,7 +181,12 @@ BAD_ROWS = [
         "timeline_sentence_life_has_no_months",
         "custody_months",
     ),
-    (factories.SentenceFactory, {"fine_amount": Decimal("-1")}, "timeline_sentence_fine_amount_non_negative", None),
+    (
+        factories.SentenceFactory,
+        {"fine_amount": Decimal("-1")},
+        "timeline_sentence_fine_amount_non_negative",
+        "fine_amount",
+    ),
     (
         factories.SentenceFactory,
         {"sentenced_on": D(2024, 4, 30), "released_on": D(2024, 4, 1)},

@@ -237,6 +237,7 @@ class ChargeDisposition(models.TextChoices):
     PENDING = "pending", "Pending"
     PLEADED_GUILTY = "pleaded_guilty", "Pleaded guilty"
     CONVICTED = "convicted", "Convicted"
+    LIABLE = "liable", "Found liable (civil)"
     ACQUITTED = "acquitted", "Acquitted"
     HUNG_JURY = "hung_jury", "Hung jury / mistrial"
     DISMISSED = "dismissed", "Dismissed"

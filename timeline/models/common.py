@@ -1,9 +1,11 @@
 """Building blocks shared by the domain models: dates with precision, money, sources."""
 
 import re
+from decimal import Decimal
 
 import pycountry
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -135,7 +137,18 @@ def check_precisions(instance, pairs, errors):
 
 
 def money_field(verbose_name, **kwargs):
-    return models.DecimalField(verbose_name, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs)
+    """An exact, non-negative amount; the field validator names the field, the CHECK guards raw writes."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        validators=[MinValueValidator(Decimal("0"))],
+        **kwargs,
+    )
+
+
+def format_money(amount, currency):
+    return f"{currency} {amount:,}" if amount is not None else f"{currency} (no amount)"
 
 
 def currency_field(verbose_name="currency", **kwargs):

@@ -14,6 +14,7 @@ from timeline.models.common import (
     choices_constraint,
     currency_constraint,
     currency_field,
+    format_money,
     money_field,
     non_negative_constraint,
     ordered_dates_constraint,
@@ -175,7 +176,7 @@ class SettlementComponent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.currency} {self.amount:,}"
+        return f"{self.get_kind_display()}: {format_money(self.amount, self.currency)}"
 
     def natural_key(self):
         return (self.key,)
@@ -243,7 +244,8 @@ class Credit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.currency} {self.amount:,} on {self.component.key}"
+        component = self.component.key if self.component_id else "(no component)"
+        return f"{self.get_kind_display()} {format_money(self.amount, self.currency)} on {component}"
 
     def natural_key(self):
         return (self.key,)
