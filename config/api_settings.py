@@ -17,6 +17,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "timeline.api.pagination.RecordPagination",
     "PAGE_SIZE": 20,
+    # DRF's parsers, with JSON nested too deeply refused as a 400 rather than a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "timeline.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -29,6 +35,7 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
     },
     "EXCEPTION_HANDLER": "timeline.api.exceptions.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "timeline.api.negotiation.StrictFormatNegotiation",
     "DEFAULT_SCHEMA_CLASS": "timeline.api.schema.TimelineAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -47,6 +54,9 @@ SPECTACULAR_SETTINGS = {
         "events and timelines use a `cursor` in (date, id) order. `Link` headers give the next and previous "
         "pages.\n\n"
         "**Formats**: JSON by default, `?format=csv` on any list, the browsable API in a browser.\n\n"
+        "**Versions**: every detail answer carries a strong `ETag`. `PUT`, `PATCH` and `DELETE` must send it in "
+        "`If-Match`: without it the answer is 428; if the record changed since, 412 with the current ETag (read "
+        "again, reapply, retry). `<resource>/<id>/history/` lists every change (authenticated users).\n\n"
         "**Money** is an exact decimal string beside its ISO 4217 currency; dates carry their precision."
     ),
     "VERSION": "1.0.0",
@@ -55,6 +65,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "timeline.api.schema.add_error_responses",
+        "timeline.api.concurrency.add_precondition_responses",
     ],
     # One named enum per choice set, shared by every field that uses it.
     "ENUM_NAME_OVERRIDES": {

@@ -134,11 +134,13 @@ def call(client, name, method, resource):
         return client.options(list_url)
     if method == "post":
         return client.post(list_url, resource["post"], format="json")
+    # Writes name the version read, as every client must (otherwise 428).
+    current = {"HTTP_IF_MATCH": APIClient().get(detail_url)["ETag"]}
     if method == "put":
-        return client.put(detail_url, resource["put"], format="json")
+        return client.put(detail_url, resource["put"], format="json", **current)
     if method == "patch":
-        return client.patch(detail_url, resource["patch"], format="json")
-    return client.delete(detail_url)
+        return client.patch(detail_url, resource["patch"], format="json", **current)
+    return client.delete(detail_url, **current)
 
 
 @pytest.fixture

@@ -39,6 +39,11 @@ def post(client, name, body):
     return client.post(reverse(f"api:{name}-list"), body, format="json")
 
 
+def if_match(client, url):
+    """The If-Match header naming the record's current version, as a client reads it before writing."""
+    return {"HTTP_IF_MATCH": client.get(url)["ETag"]}
+
+
 # --- entities ---------------------------------------------------------------------------------
 
 
@@ -58,7 +63,7 @@ def test_entity_with_aliases_and_identifiers(editor):
     assert response.json()["identifiers"] == [{"scheme": "wikidata", "value": "Q123"}]
 
     url = reverse("api:entity-detail", args=["binance"])
-    response = editor.patch(url, {"aliases": ["BNB"], "identifiers": []}, format="json")
+    response = editor.patch(url, {"aliases": ["BNB"], "identifiers": []}, format="json", **if_match(editor, url))
     assert response.status_code == 200, response.content
     assert sorted(models.EntityAlias.objects.values_list("alias", flat=True)) == ["BNB"]
     assert not models.EntityIdentifier.objects.exists()
@@ -153,9 +158,8 @@ def test_action_with_parties_and_charges_and_its_events(editor, action_body):
     assert set(filed.entities.values_list("slug", flat=True)) == {"doj", "binance"}
     assert models.Event.objects.filter(action=action, fact_field=models.FactField.ACTION_RESOLVED).exists()
 
-    response = editor.patch(
-        reverse("api:action-detail", args=["us-v-binance"]), {"filed_on": "2023-11-15"}, format="json"
-    )
+    url = reverse("api:action-detail", args=["us-v-binance"])
+    response = editor.patch(url, {"filed_on": "2023-11-15"}, format="json", **if_match(editor, url))
     assert response.status_code == 200
     filed.refresh_from_db()
     assert filed.date == D(2023, 11, 15)
@@ -317,8 +321,8 @@ def test_mirrored_events_are_changed_through_their_fact(editor):
     events_sync(action)
     event = models.Event.objects.get(action=action)
     url = reverse("api:event-detail", args=[event.key])
-    assert editor.patch(url, {"title": "Edited"}, format="json").status_code == 409
-    assert editor.delete(url).status_code == 409
+    assert editor.patch(url, {"title": "Edited"}, format="json", **if_match(editor, url)).status_code == 409
+    assert editor.delete(url, **if_match(editor, url)).status_code == 409
     event.refresh_from_db()
     assert event.title != "Edited"
 
@@ -328,12 +332,15 @@ def test_mirrored_events_are_changed_through_their_fact(editor):
 
 def test_delete_of_a_record_others_depend_on_is_409(editor, source):
     action = factories.EnforcementActionFactory(sources=[source])
-    response = editor.delete(reverse("api:entity-detail", args=[action.authority.slug]))
+    url = reverse("api:entity-detail", args=[action.authority.slug])
+    response = editor.delete(url, **if_match(editor, url))
     assert response.status_code == 409
     assert response.json()["dependents"]
-    response = editor.delete(reverse("api:source-detail", args=[source.key]))
+    url = reverse("api:source-detail", args=[source.key])
+    response = editor.delete(url, **if_match(editor, url))
     assert response.status_code == 409
-    response = editor.delete(reverse("api:case-detail", args=[action.case.slug]))
+    url = reverse("api:case-detail", args=[action.case.slug])
+    response = editor.delete(url, **if_match(editor, url))
     assert response.status_code == 409
     assert models.Entity.objects.filter(pk=action.authority.pk).exists()
     assert models.Source.objects.filter(pk=source.pk).exists()

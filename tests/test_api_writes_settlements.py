@@ -37,6 +37,11 @@ def post(client, name, body):
     return client.post(reverse(f"api:{name}-list"), body, format="json")
 
 
+def if_match(client, url):
+    """The If-Match header naming the record's current version, as a client reads it before writing."""
+    return {"HTTP_IF_MATCH": client.get(url)["ETag"]}
+
+
 # --- settlements ------------------------------------------------------------------------------
 
 
@@ -225,7 +230,7 @@ def test_settlement_replace_matches_children_by_key(editor, settlement_world, so
     body["components"][0].update(amount="3500000000.00", parts=[], credits=[])
     body["monitors"] = []
     url = reverse("api:settlement-detail", args=["fincen-consent"])
-    response = editor.put(url, body, format="json")
+    response = editor.put(url, body, format="json", **if_match(editor, url))
     assert response.status_code == 200, response.content
     penalty.refresh_from_db()
     assert penalty.amount == Decimal("3500000000.00")
@@ -234,7 +239,10 @@ def test_settlement_replace_matches_children_by_key(editor, settlement_world, so
     assert not models.Monitor.objects.exists()
     assert models.Restriction.objects.filter(key="zhao-bar").exists()
 
-    response = editor.patch(url, {"title": "FinCEN consent order, amended"}, format="json")
+    # The answer to a write carries the new version, so a client can go on editing without a GET.
+    response = editor.patch(
+        url, {"title": "FinCEN consent order, amended"}, format="json", HTTP_IF_MATCH=response["ETag"]
+    )
     assert response.status_code == 200
     assert models.SettlementComponent.objects.filter(settlement__slug="fincen-consent").count() == 1
 
@@ -253,7 +261,7 @@ def test_settlement_patch_adding_a_component_still_needs_a_source(editor, settle
     new = {"key": "extra", "payer": "binance", "kind": "other", "amount": "5.00", "currency": "USD"}
     url = reverse("api:settlement-detail", args=["fincen-consent"])
     before = counts(*SETTLEMENT_MODELS)
-    response = editor.patch(url, {"components": [new]}, format="json")
+    response = editor.patch(url, {"components": [new]}, format="json", **if_match(editor, url))
     assert response.status_code == 400
     assert response.json() == {"components": {"0": {"sources": ["Cite at least one source."]}}}
     assert counts(*SETTLEMENT_MODELS) == before

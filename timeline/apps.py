@@ -2,9 +2,16 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _ensure_roles(sender, **kwargs):
+def _ensure_roles(sender, using="default", apps=None, **kwargs):
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
     from timeline.services.roles import roles_ensure
 
+    # Receivers run in INSTALLED_APPS order and timeline comes before contrib.auth (for its admin
+    # templates), so the permissions the roles grant may not exist yet: create them first (idempotent).
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=apps or global_apps)
     roles_ensure()
 
 

@@ -1,15 +1,17 @@
 """Pieces every timeline admin shares: autocomplete pickers that cost no query per row, the
-read-only audit trail, the timeline sync after saving a fact, refusal to delete cited records,
-and small display helpers."""
+read-only audit trail, refusal of forms built from a stale version, the timeline sync after saving
+a fact, refusal to delete cited records, and small display helpers."""
 
 from urllib.parse import urlsplit
 
+from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import quote
+from django.contrib.admin.utils import flatten_fieldsets, quote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,6 +29,7 @@ from timeline.models import (
 )
 from timeline.models.common import format_date
 from timeline.models.protection import many_to_many_dependents
+from timeline.selectors.versions import instance_version, last_change, locked_version
 from timeline.services.events import events_sync
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -136,12 +139,104 @@ class AutocompleteLabelsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+# Stale forms: every change form, and every row of its inlines, carries the version of the record it
+# was built from; saving compares it with the stored version under a row lock.
+
+VERSION_FIELD = "record_version"
+STALE_MESSAGE = "This record was changed by {user} at {time} since you opened it; reload to see the new version."
+GONE_MESSAGE = "This record was deleted since you opened it; reload to see what remains."
+
+
+class VersionField(forms.CharField):
+    """The version a form was built from. Never an edit in itself, so an untouched inline row stays untouched."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+def stale_message(model, pk):
+    change = last_change(model, pk)
+    if change is None:
+        return STALE_MESSAGE.format(user="another editor", time="an unknown time")
+    user = change.history_user.get_username() if change.history_user else "an import or command"
+    when = timezone.localtime(change.history_date).strftime("%Y-%m-%d %H:%M:%S %Z")
+    return STALE_MESSAGE.format(user=user, time=when)
+
+
+class StaleEditCheckMixin:
+    """Form mixin: refuse to save a record that changed since the form was opened.
+
+    The version covers every stored field of the row and the many-to-many relations the form edits.
+    A change form is always checked (the admin saves every field of it); an inline row only when it
+    is edited or deleted, since untouched rows are not saved.
+    """
+
+    check_unchanged = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[VERSION_FIELD] = VersionField(required=False)
+        if self.instance.pk is not None and not self.is_bound:
+            self.fields[VERSION_FIELD].initial = instance_version(self.instance, self.edited_relation_ids())
+
+    def edited_many_to_many(self):
+        return [field.name for field in self._meta.model._meta.many_to_many if field.name in self.fields]
+
+    def edited_relation_ids(self):
+        """Ids of the many-to-many relations the form shows, from what it already loaded."""
+        return {
+            name: [getattr(item, "pk", item) for item in self.initial.get(name) or []]
+            for name in self.edited_many_to_many()
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        pk = self.instance.pk
+        if pk is None or not (self.check_unchanged or self.has_changed() or cleaned.get("DELETE")):
+            return cleaned
+        model = self._meta.model
+        current = locked_version(model, pk, self.edited_many_to_many())
+        if current is None:
+            raise ValidationError(GONE_MESSAGE, code="stale")
+        if cleaned.get(VERSION_FIELD) != current:
+            raise ValidationError(stale_message(model, pk), code="stale")
+        return cleaned
+
+
+def versioned_form(form_class, check_unchanged=True):
+    return type(form_class.__name__, (StaleEditCheckMixin, form_class), {"check_unchanged": check_unchanged})
+
+
+def with_version_field(fieldsets):
+    """Fieldsets that also render the hidden version field (in the first fieldset)."""
+    fieldsets = list(fieldsets)
+    if not fieldsets or VERSION_FIELD in flatten_fieldsets(fieldsets):
+        return fieldsets
+    name, options = fieldsets[0]
+    return [(name, {**options, "fields": (*options.get("fields", ()), VERSION_FIELD)}), *fieldsets[1:]]
+
+
 class TimelineModelAdmin(AutocompleteLabelsMixin, SimpleHistoryAdmin):
-    """Base of every timeline admin: query-free autocomplete labels, and the audit trail as "History".
+    """Base of every timeline admin: query-free autocomplete labels, the audit trail as "History",
+    and refusal of change forms built from a stale version (with their inline rows).
 
     The audit trail is read-only here: reverting from it would skip the inlines' validation and
     the timeline sync that every edit through the change form goes through.
     """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return versioned_form(super().get_form(request, obj, change, **kwargs))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context.get("adminform")
+        if adminform is not None:
+            adminform.fieldsets = with_version_field(adminform.fieldsets)
+        for inline in context.get("inline_admin_formsets", ()):
+            if inline.has_change_permission:
+                inline.fieldsets = with_version_field(inline.fieldsets)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -152,12 +247,20 @@ class TimelineModelAdmin(AutocompleteLabelsMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class TimelineTabularInline(AutocompleteLabelsMixin, admin.TabularInline):
+class VersionedInlineMixin:
+    """Inline rows carry their version too, so an edited row changed meanwhile is refused."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("form", versioned_form(self.form, check_unchanged=False))
+        return super().get_formset(request, obj, **kwargs)
+
+
+class TimelineTabularInline(VersionedInlineMixin, AutocompleteLabelsMixin, admin.TabularInline):
     formset = KnownLabelsFormSet
     extra = 0
 
 
-class TimelineStackedInline(AutocompleteLabelsMixin, admin.StackedInline):
+class TimelineStackedInline(VersionedInlineMixin, AutocompleteLabelsMixin, admin.StackedInline):
     formset = KnownLabelsFormSet
     extra = 0
 

@@ -6,6 +6,11 @@ rows learns the limit instead of receiving 100 and assuming that is all. Every p
 response also carries RFC 8288 ``Link`` headers (next/prev), so CSV clients can page too.
 """
 
+import binascii
+from base64 import b64decode
+from urllib.parse import parse_qs
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
@@ -13,6 +18,19 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # CSV exports are read by programs, not people: they may take larger pages.
 MAX_CSV_PAGE_SIZE = 1000
+
+
+CURSOR_TOKENS = {"o", "r", "p"}
+
+
+def cursor_well_formed(encoded):
+    """Strict base64 of a query string holding only the offset, reverse and position tokens."""
+    try:
+        text = b64decode(encoded, validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        return False
+    tokens = parse_qs(text, keep_blank_values=True)
+    return bool(tokens) and set(tokens) <= CURSOR_TOKENS
 
 
 class PageSizeMixin:
@@ -73,12 +91,34 @@ class TimelinePagination(PageSizeMixin, CursorPagination):
     ordering = ("date", "id")
 
     def decode_cursor(self, request):
+        """Only what a next or previous link carries is a cursor; anything else is a 400 naming the parameter.
+
+        DRF's decoder skips characters outside base64 and reads an empty result as the first page,
+        so a garbled cursor would silently restart the listing; it is checked strictly first.
+        """
+        encoded = request.query_params.get(self.cursor_query_param)
         try:
+            if encoded is not None and not cursor_well_formed(encoded):
+                raise NotFound
             return super().decode_cursor(request)
         except NotFound:
-            raise ValidationError(
-                {self.cursor_query_param: ["Invalid cursor: use the next or previous link."]}
-            ) from None
+            raise self.invalid_cursor() from None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except DjangoValidationError:
+            # A well-formed cursor whose position is not a value of the ordering field.
+            raise self.invalid_cursor() from None
+
+    def invalid_cursor(self):
+        return ValidationError({self.cursor_query_param: ["Invalid cursor: use the next or previous link."]})
 
     def get_paginated_response(self, data):
         return self.with_links(super().get_paginated_response(data))
+
+
+class HistoryPagination(TimelinePagination):
+    """Cursor pages of an audit trail, newest first: stable while new changes are recorded."""
+
+    ordering = ("-history_date", "-history_id")

@@ -72,6 +72,11 @@ CONFLICT = _response(
         "dependents": ["United States v. Binance Holdings Limited"],
     },
 )
+PAGE_NOT_FOUND = _response(
+    "No record with this slug or key, or a page number past the last page.",
+    "Error",
+    {"detail": "Invalid page."},
+)
 THROTTLED = _response(
     "Too many requests from an anonymous client; retry after the given number of seconds.",
     "Error",
@@ -81,16 +86,22 @@ THROTTLED = _response(
 
 
 def add_error_responses(result, generator, request, public):
-    """Postprocessing hook: document 400, 401, 403, 404, 409 and 429 where each can occur."""
+    """Postprocessing hook: document 400, 401, 403, 404, 409 and 429 where each can occur.
+
+    404 is for a path naming a record, and for a numbered page past the last one.
+    """
     result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            wanted = {"400": BAD_REQUEST, "429": THROTTLED}
+            # Any operation answers 401 to an invalid token; writes and audit trails also to none.
+            wanted = {"400": BAD_REQUEST, "401": UNAUTHENTICATED, "429": THROTTLED}
             if "{" in path:
                 wanted["404"] = NOT_FOUND
+            if any(parameter.get("name") == "page" for parameter in operation.get("parameters", [])):
+                wanted["404"] = PAGE_NOT_FOUND
             if method in WRITE_METHODS:
-                wanted.update({"401": UNAUTHENTICATED, "403": FORBIDDEN, "409": CONFLICT})
+                wanted.update({"403": FORBIDDEN, "409": CONFLICT})
             for code, response in wanted.items():
                 responses.setdefault(code, response)
     return result

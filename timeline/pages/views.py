@@ -94,9 +94,12 @@ def penalties_csv(request):
 
 @require_safe
 def search(request):
+    """Without a query, how to search; with one the form refuses (too long, say), a 400 saying why."""
     form = SearchForm(request.GET)
     context = {"form": form, "query": "", "entities": [], "cases": []}
     if form.is_valid():
         query = form.cleaned_data["q"]
         context.update(query=query, entities=selectors.search_entities(query), cases=selectors.search_cases(query))
+    elif request.GET.get("q", "").strip():
+        return render(request, "pages/search.html", context, status=400)
     return render(request, "pages/search.html", context)

@@ -8,6 +8,7 @@ from timeline.api.filters.base import (
     SlugFilter,
     StrictBooleanFilter,
     StrictFilterSet,
+    TextFilter,
     authority_filter,
     court_filter,
     entity_filter,
@@ -55,7 +56,7 @@ class ActionFilterSet(StrictFilterSet):
     resolved_before = filters.DateFilter(
         field_name="resolved_on", lookup_expr="lte", help_text="Resolved on or before (YYYY-MM-DD)."
     )
-    q = filters.CharFilter(
+    q = TextFilter(
         method="filter_q", help_text="Case-insensitive text in the caption, docket number, summary or a party's name."
     )
 

@@ -4,6 +4,8 @@ django-filter ignores parameters it does not know and DRF's OrderingFilter drops
 so a typo (``?partie=``) would silently return everything. Here both are refused instead.
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
@@ -18,6 +20,8 @@ from timeline.models.common import validate_country, validate_currency
 from timeline.selectors.timelines import related_entity_ids
 
 BOOLEAN_VALUES = {"true": True, "1": True, "false": False, "0": False}
+# C0 and C1 control characters: no slug, date, code or search term holds one.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class StrictBooleanField(forms.Field):
@@ -84,6 +88,18 @@ def court_filter(field_name, help_text="Court slug.", **kwargs):
     )
 
 
+# Longest free text a filter takes: a longer search is a mistake (or an attack), answered with a 400.
+MAX_TEXT_LENGTH = 200
+
+
+class TextFilter(filters.CharFilter):
+    """Free text, at most ``MAX_TEXT_LENGTH`` characters unless the filter says otherwise."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
 class UpperCaseField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
@@ -146,10 +162,18 @@ def allowed_params(view, filterset_class=None):
 
 
 def reject_unknown_params(request, allowed):
+    """A 400 naming each unknown parameter, or each parameter whose value holds control characters."""
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
         choices = ", ".join(sorted(allowed))
         raise ValidationError({name: [f"Unknown query parameter. Allowed here: {choices}."] for name in unknown})
+    garbled = sorted(
+        name
+        for name, values in request.query_params.lists()
+        if any(CONTROL_CHARACTERS.search(value) for value in values)
+    )
+    if garbled:
+        raise ValidationError({name: ["Control characters are not allowed."] for name in garbled})
 
 
 def validated_filterset(filterset_class, request, queryset):

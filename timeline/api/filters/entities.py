@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
-from timeline.api.filters.base import CountryFilter, StrictFilterSet
+from timeline.api.filters.base import CountryFilter, StrictFilterSet, TextFilter
 from timeline.models import Case, Entity, EntityAlias, EntityIdentifier, EntityKind, IdentifierScheme, Source
 
 
@@ -25,14 +25,19 @@ class IdentifierField(forms.CharField):
         return scheme.lower(), identifier.strip()
 
 
-class IdentifierFilter(filters.CharFilter):
+class IdentifierFilter(TextFilter):
     field_class = IdentifierField
+
+    def __init__(self, *args, **kwargs):
+        # A scheme, a colon and a value of up to 255 characters.
+        kwargs.setdefault("max_length", 300)
+        super().__init__(*args, **kwargs)
 
 
 class EntityFilterSet(StrictFilterSet):
     kind = filters.ChoiceFilter(choices=EntityKind.choices, help_text="Kind of entity.")
     country = CountryFilter(help_text="ISO 3166-1 alpha-2 code, e.g. KY (nationality of a person, seat of a body).")
-    q = filters.CharFilter(
+    q = TextFilter(
         method="filter_q", help_text="Case-insensitive text in the name or in any alias, e.g. CZ or binance."
     )
     identifier = IdentifierFilter(

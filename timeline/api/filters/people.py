@@ -7,12 +7,18 @@ from django_filters import rest_framework as filters
 from timeline.api.filters.base import StrictFilterSet, authority_filter, court_filter, entity_filter
 from timeline.models import ClemencyKind, ClemencyStatus, PardonRequest, PardonStatusChange, Sentence
 
+# The largest number of months a sentence column holds (a PostgreSQL integer).
+MAX_MONTHS = 2147483647
+
 
 class MonthsFilter(filters.NumberFilter):
+    """A whole number of months within what the column can hold; anything else is a 400."""
+
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_MONTHS)
         super().__init__(*args, **kwargs)
 
 

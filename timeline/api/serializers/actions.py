@@ -35,7 +35,7 @@ class ActionListSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:action-detail", lookup_field="slug")
     case = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     authority = EntityRefSerializer(read_only=True)
-    court = EntityRefSerializer(read_only=True)
+    court = EntityRefSerializer(read_only=True, allow_null=True)
     parties = PartySummarySerializer(many=True, read_only=True)
 
     class Meta:
@@ -72,7 +72,9 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class ChargeSerializer(serializers.ModelSerializer):
-    defendant = EntityRefSerializer(read_only=True, help_text="Null when the charge is against every defendant.")
+    defendant = EntityRefSerializer(
+        read_only=True, allow_null=True, help_text="Null when the charge is against every defendant."
+    )
     statutes = CitationSerializer(source="citations", many=True, read_only=True)
     sources = SourceRefSerializer(many=True, read_only=True)
 
@@ -111,7 +113,7 @@ class ActionSentenceSerializer(serializers.ModelSerializer):
 
 class ActionDetailSerializer(ActionListSerializer):
     case = CaseRefSerializer(read_only=True)
-    judge = EntityRefSerializer(read_only=True)
+    judge = EntityRefSerializer(read_only=True, allow_null=True)
     parties = PartySerializer(many=True, read_only=True)
     charges = ChargeSerializer(many=True, read_only=True)
     settlements = ActionSettlementSerializer(many=True, read_only=True)

@@ -22,7 +22,7 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 class CaseActionSerializer(serializers.ModelSerializer):
     authority = EntityRefSerializer(read_only=True)
-    court = EntityRefSerializer(read_only=True)
+    court = EntityRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = EnforcementAction

@@ -5,9 +5,12 @@ so no client ever sees a binary float.
 """
 
 import copy
+import re
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -16,6 +19,48 @@ from timeline.services.nested import InvalidWrite
 
 # Refer to records by slug in a text input: the browsable API never loads every entity into a <select>.
 TEXT_INPUT = {"base_template": "input.html"}
+
+# C0 and C1 control characters. Multi-line text may hold tabs and line breaks; nothing else here may.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MULTILINE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class ProhibitControlCharacters:
+    """Refuse control characters in text: invisible, they corrupt exports and pages, and NUL cannot be stored.
+
+    NUL itself is left to DRF's own ``ProhibitNullCharactersValidator`` on every CharField, so it is
+    reported once.
+    """
+
+    def __init__(self, multiline=False):
+        self.pattern = MULTILINE_CONTROL_CHARACTERS if multiline else CONTROL_CHARACTERS
+
+    def __call__(self, value):
+        found = sorted({f"U+{ord(char):04X}" for char in self.pattern.findall(str(value)) if char != "\x00"})
+        if found:
+            raise serializers.ValidationError(
+                f"Control characters are not allowed ({', '.join(found)}).", code="control_characters"
+            )
+
+
+class ReferenceField(serializers.SlugRelatedField):
+    """A record named by its slug (or key, or citation).
+
+    What cannot be an identifier (not a string, or holding control characters, which PostgreSQL
+    cannot even compare when one is NUL) is refused before any query runs.
+    """
+
+    default_error_messages = {
+        "not_text": "Give the identifier as a string, e.g. binance-holdings.",
+        "control_characters": "An identifier cannot contain control characters.",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        if CONTROL_CHARACTERS.search(data):
+            self.fail("control_characters")
+        return super().to_internal_value(data)
 
 
 def serializer_errors(errors):
@@ -32,7 +77,7 @@ def serializer_errors(errors):
 
 def slug_field(queryset, slug_field="slug", **kwargs):
     """A reference written as the record's slug (or key); an unknown one is a field error."""
-    return serializers.SlugRelatedField(queryset=queryset, slug_field=slug_field, style=TEXT_INPUT, **kwargs)
+    return ReferenceField(queryset=queryset, slug_field=slug_field, style=TEXT_INPUT, **kwargs)
 
 
 def entity_field(**kwargs):
@@ -99,17 +144,30 @@ class ActionRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NonNegativeAmountsMixin:
-    """Every amount in timeline is non-negative (a named CHECK on each money field); say so per field."""
+class InputRulesMixin:
+    """Rules every written field follows, whichever database is behind the API.
+
+    Amounts are non-negative (a named CHECK on each money field). Whole numbers stay within the
+    column range PostgreSQL enforces, so SQLite (whose integers are 64-bit) accepts no value that
+    PostgreSQL would refuse. Text holds no control characters (tabs and line breaks allowed in
+    multi-line text).
+    """
 
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
         if issubclass(field_class, serializers.DecimalField):
             field_kwargs.setdefault("min_value", 0)
+        elif issubclass(field_class, serializers.IntegerField) and isinstance(model_field, models.IntegerField):
+            low, high = BaseDatabaseOperations.integer_field_ranges[model_field.get_internal_type()]
+            field_kwargs["min_value"] = max(field_kwargs.get("min_value", low), low)
+            field_kwargs["max_value"] = min(field_kwargs.get("max_value", high), high)
+        elif issubclass(field_class, serializers.CharField):
+            multiline = isinstance(model_field, models.TextField)
+            field_kwargs["validators"] = [*field_kwargs.get("validators", []), ProhibitControlCharacters(multiline)]
         return field_class, field_kwargs
 
 
-class ModelValidatingSerializer(NonNegativeAmountsMixin, serializers.ModelSerializer):
+class ModelValidatingSerializer(InputRulesMixin, serializers.ModelSerializer):
     """Write serializer that validates exactly as the admin does.
 
     DRF never calls ``Model.clean()``; here ``validate()`` runs ``full_clean()`` (field checks,
@@ -160,7 +218,7 @@ class NestedWriteSerializer(ModelValidatingSerializer):
             raise serializers.ValidationError(serializer_errors(exc.errors)) from None
 
 
-class ChildSerializer(NonNegativeAmountsMixin, serializers.ModelSerializer):
+class ChildSerializer(InputRulesMixin, serializers.ModelSerializer):
     """An item of a nested list: shape and types only; uniqueness is checked by the service with full_clean()."""
 
     class Meta:

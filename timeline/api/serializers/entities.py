@@ -6,6 +6,7 @@ from timeline.api.serializers.common import (
     ChildSerializer,
     EntityRefSerializer,
     NestedWriteSerializer,
+    ProhibitControlCharacters,
     RelatedValuesField,
     SourceRefSerializer,
     entity_field,
@@ -17,7 +18,9 @@ from timeline.services.entities import entity_write
 
 class EntityListSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:entity-detail", lookup_field="slug")
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Slug of the parent body.")
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of the parent body."
+    )
     aliases = serializers.SlugRelatedField(slug_field="alias", many=True, read_only=True)
 
     class Meta:
@@ -54,7 +57,7 @@ class RelationshipSerializer(serializers.ModelSerializer):
 
 
 class EntityDetailSerializer(EntityListSerializer):
-    parent = EntityRefSerializer(read_only=True)
+    parent = EntityRefSerializer(read_only=True, allow_null=True)
     divisions = EntityRefSerializer(
         source="components", many=True, read_only=True, help_text="Bodies that are part of this one."
     )
@@ -88,7 +91,9 @@ class EntityWriteSerializer(NestedWriteSerializer):
 
     parent = entity_field(required=False, allow_null=True, help_text="Slug of the body this one belongs to.")
     sources = sources_field(required=False)
-    aliases = RelatedValuesField("alias", child=serializers.CharField(max_length=255), required=False)
+    aliases = RelatedValuesField(
+        "alias", child=serializers.CharField(max_length=255, validators=[ProhibitControlCharacters()]), required=False
+    )
     identifiers = IdentifierSerializer(many=True, required=False)
     write_service = staticmethod(entity_write)
 

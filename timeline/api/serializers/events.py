@@ -18,10 +18,10 @@ class EventSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="key")
     date_display = serializers.CharField(read_only=True, help_text="The date at its precision, e.g. 'March 2025'.")
     date_iso = serializers.CharField(read_only=True, help_text="ISO 8601 at its precision, e.g. '2025-03'.")
-    case = CaseRefSerializer(read_only=True)
+    case = CaseRefSerializer(read_only=True, allow_null=True)
     entities = EntityRefSerializer(many=True, read_only=True)
-    claimed_by = EntityRefSerializer(read_only=True)
-    responds_to = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    claimed_by = EntityRefSerializer(read_only=True, allow_null=True)
+    responds_to = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
     sources = SourceRefSerializer(many=True, read_only=True)
 
     class Meta:

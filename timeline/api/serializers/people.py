@@ -45,9 +45,9 @@ class SentenceSerializer(serializers.ModelSerializer):
     action = ActionRefSerializer(read_only=True)
     case = serializers.SlugRelatedField(source="action.case", slug_field="slug", read_only=True)
     authority = EntityRefSerializer(source="action.authority", read_only=True)
-    court = EntityRefSerializer(source="action.court", read_only=True)
+    court = EntityRefSerializer(source="action.court", read_only=True, allow_null=True)
     defendant = EntityRefSerializer(read_only=True)
-    judge = EntityRefSerializer(read_only=True)
+    judge = EntityRefSerializer(read_only=True, allow_null=True)
     custody_display = serializers.CharField(read_only=True, help_text="E.g. '4 months in custody'.")
     sources = SourceRefSerializer(many=True, read_only=True)
 
@@ -85,7 +85,7 @@ class SentenceWriteSerializer(ModelValidatingSerializer):
 class PardonRequestListSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:pardon-request-detail", lookup_field="slug")
     person = EntityRefSerializer(read_only=True)
-    granted_by = EntityRefSerializer(read_only=True)
+    granted_by = EntityRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = PardonRequest
@@ -95,8 +95,8 @@ class PardonRequestListSerializer(serializers.ModelSerializer):
 class StatusChangeSerializer(serializers.ModelSerializer):
     """One step of the story: a fact, or a claim with who made it and what it answers."""
 
-    claimed_by = EntityRefSerializer(read_only=True)
-    responds_to = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    claimed_by = EntityRefSerializer(read_only=True, allow_null=True)
+    responds_to = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
     date_display = serializers.SerializerMethodField()
     sources = SourceRefSerializer(many=True, read_only=True)
 

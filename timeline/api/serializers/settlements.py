@@ -21,7 +21,9 @@ NO_KEY_VALIDATORS = {"key": {"validators": []}}
 
 class ComponentSummarySerializer(serializers.ModelSerializer):
     payer = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    part_of = serializers.SlugRelatedField(slug_field="key", read_only=True, help_text="Key of the whole, for a part.")
+    part_of = serializers.SlugRelatedField(
+        slug_field="key", read_only=True, allow_null=True, help_text="Key of the whole, for a part."
+    )
 
     class Meta:
         model = SettlementComponent
@@ -111,7 +113,7 @@ class ComponentSerializer(PartSerializer):
 
 
 class MonitorSerializer(serializers.ModelSerializer):
-    monitor = EntityRefSerializer(read_only=True)
+    monitor = EntityRefSerializer(read_only=True, allow_null=True)
     sources = SourceRefSerializer(many=True, read_only=True)
 
     class Meta:

@@ -3,8 +3,10 @@
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
+from timeline.api.concurrency import ConditionalWriteMixin
 from timeline.api.filters.base import StrictFilterBackend, WhitelistOrderingFilter
 from timeline.api.pagination import RecordPagination
+from timeline.api.views.history import RecordHistoryMixin
 
 
 class CSVAttachmentMixin:
@@ -20,13 +22,33 @@ class CSVAttachmentMixin:
         return response
 
 
-class RecordViewSet(CSVAttachmentMixin, viewsets.ModelViewSet):
-    """A resource with list, detail, create, replace, update and delete.
+class DetailAnswersMixin:
+    """Writes answer with the detail representation (what a GET returns), not the write shape."""
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_create(serializer)
+        data = self.detail_data(instance)
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
+
+    def update(self, request, *args, **kwargs):
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_update(serializer)
+        return Response(self.detail_data(instance))
+
+
+class RecordViewSet(
+    ConditionalWriteMixin, RecordHistoryMixin, CSVAttachmentMixin, DetailAnswersMixin, viewsets.ModelViewSet
+):
+    """A resource with list, detail, create, replace, update, delete and its audit trail.
 
     Lists use ``list_queryset`` and ``list_serializer_class`` (summary rows); detail answers,
     including the answer to a write, use ``detail_queryset`` and ``detail_serializer_class``
     (everything embedded); writes take ``write_serializer_class``. Write lookups use plain rows
-    so no prefetched children go stale while a service rewrites them.
+    so no prefetched children go stale while a service rewrites them. Detail answers carry an
+    ETag and writes must send it back in If-Match (``timeline.api.concurrency``).
     """
 
     list_serializer_class = None
@@ -53,20 +75,9 @@ class RecordViewSet(CSVAttachmentMixin, viewsets.ModelViewSet):
             return self.list_serializer_class
         if self.action == "retrieve":
             return self.detail_serializer_class
+        if self.action == "history":
+            return super().get_serializer_class()
         return self.write_serializer_class
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = self.perform_create(serializer)
-        data = self.detail_data(instance)
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
-
-    def update(self, request, *args, **kwargs):
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        instance = self.perform_update(serializer)
-        return Response(self.detail_data(instance))
 
     def perform_create(self, serializer):
         instance = serializer.save()

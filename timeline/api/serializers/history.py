@@ -1,0 +1,26 @@
+"""The audit trail of a record: who changed what, when, from which value to which."""
+
+from rest_framework import serializers
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(read_only=True, help_text="The field's name; references are given as record ids.")
+    old = serializers.JSONField(
+        read_only=True, allow_null=True, help_text="The value before; null when no earlier entry is recorded."
+    )
+    new = serializers.JSONField(read_only=True, allow_null=True, help_text="The value after.")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField(read_only=True, help_text="Identifies this entry of the audit trail.")
+    date = serializers.DateTimeField(read_only=True, help_text="When the change was saved.")
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"], read_only=True)
+    user = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Who made it; null for loaders and commands run without a user."
+    )
+    change_reason = serializers.CharField(read_only=True, allow_null=True)
+    changes = ChangeSerializer(
+        many=True,
+        read_only=True,
+        help_text="The fields this entry changed from the one before it; for the first entry, every value set.",
+    )
