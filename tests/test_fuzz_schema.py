@@ -63,8 +63,26 @@ def served_schema():
     return json.loads(response.content)
 
 
+def strict_start_response(start_response):
+    """Refuse headers a strict WSGI server refuses: PEP 3333 wants names and values of type str exactly.
+
+    The test clients accept a str subclass (DRF's Hyperlink, say) that wsgiref, behind runserver,
+    answers with a 500.
+    """
+
+    def checked(status, headers, exc_info=None):
+        wrong = [
+            (name, type(value).__name__) for name, value in headers if type(name) is not str or type(value) is not str
+        ]
+        assert not wrong, f"header values must be str (PEP 3333): {wrong}"
+        return start_response(status, headers, exc_info)
+
+    return checked
+
+
 class InTestTransaction:
-    """The WSGI application, keeping the test's connection (and transaction) open across requests.
+    """The WSGI application, keeping the test's connection (and transaction) open across requests,
+    and held to the header types a strict WSGI server requires.
 
     A WSGI server closes connections that are not in autocommit mode when a request finishes,
     which inside a test would drop the test's transaction; Django's test client avoids it the
@@ -78,7 +96,7 @@ class InTestTransaction:
         signals.request_started.disconnect(close_old_connections)
         signals.request_finished.disconnect(close_old_connections)
         try:
-            response = self.application(environ, start_response)
+            response = self.application(environ, strict_start_response(start_response))
             try:
                 return [b"".join(response)]
             finally:

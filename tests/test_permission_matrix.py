@@ -61,7 +61,7 @@ ACCOUNT_ADMIN = {
     "superuser": dict.fromkeys(ADMIN_PAGES, 200),
 }
 ADMIN_INDEX = {"anonymous": 302, "viewer": 200, "editor": 200, "admin": 200, "superuser": 200}
-# The text each page type contains when the answer is 200, to show it is that page and not another.
+# The field each resource's PATCH changes.
 PATCHED_FIELD = {
     "entity": "name",
     "case": "title",
@@ -85,9 +85,11 @@ def cells():
         for operation, expected in RECORD_OPERATIONS.items():
             for role in ROLES:
                 yield pytest.param(
-                    ("api", resource.name, operation), role, expected.get(role, 200),
+                    ("api", resource.name, operation),
+                    role,
+                    expected.get(role, 200),
                     id=f"api-{resource.name}-{operation}-{role}",
-                )  # fmt: skip
+                )
     for name in READ_ONLY_ENDPOINTS:
         for operation, expected in READ_ONLY_OPERATIONS.items():
             for role in ROLES:
@@ -103,9 +105,11 @@ def cells():
         for page in ADMIN_PAGES:
             for role in ROLES:
                 yield pytest.param(
-                    ("admin", model, page), role, admin_expected(model, role, page),
+                    ("admin", model, page),
+                    role,
+                    admin_expected(model, role, page),
                     id=f"admin-{model._meta.app_label}.{model._meta.model_name}-{page}-{role}",
-                )  # fmt: skip
+                )
 
 
 # --- The people and the records -----------------------------------------------------------------------
@@ -192,6 +196,8 @@ def test_permission_matrix(row, role, expected, matrix, db):
         assert response["Location"].startswith(reverse("admin:login"))
     if expected >= 400 or kind != "api" or operation in ("list", "detail", "history"):
         assert row_counts() == before, "a refused (or read-only) request changed the database"
+    else:
+        assert row_counts() != before, "an accepted write left the database as it was"
 
 
 def api_route_names(patterns, namespace=""):

@@ -30,7 +30,8 @@ class DetailAnswersMixin:
         serializer.is_valid(raise_exception=True)
         instance = self.perform_create(serializer)
         data = self.detail_data(instance)
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
+        # str(): the URL is a DRF Hyperlink, and WSGI (PEP 3333) takes header values of type str only.
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": str(data["api_url"])})
 
     def update(self, request, *args, **kwargs):
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
