@@ -176,6 +176,19 @@ class CreditFactory(SourcedFactory):
     currency = "USD"
 
 
+class PenaltyTotalFactory(factory.django.DjangoModelFactory):
+    """A row of the derived totals table, for tests of its constraints (the records keep it otherwise)."""
+
+    class Meta:
+        model = models.PenaltyTotal
+
+    authority = factory.SubFactory(AuthorityFactory)
+    year = 2023
+    currency = "USD"
+    gross = Decimal("100.00")
+    components = 1
+
+
 class MonitorFactory(SourcedFactory):
     class Meta:
         model = models.Monitor

@@ -44,22 +44,22 @@ ADMIN_MODELS = [
 # Queries a superuser's changelist and change page cost on the world below, pinned: one more
 # query per row would break them (and the growth tests below check rows add none).
 QUERY_BUDGETS = {
-    "source": (10, 5),
-    "entity": (9, 15),
-    "entityrelationship": (10, 12),
-    "case": (7, 16),
-    "statute": (8, 5),
-    "enforcementaction": (11, 16),
-    "charge": (12, 12),
-    "settlement": (10, 18),
-    "settlementcomponent": (9, 12),
-    "credit": (9, 11),
-    "monitor": (10, 9),
-    "restriction": (10, 10),
-    "sentence": (10, 11),
-    "pardonrequest": (7, 15),
-    "pardonstatuschange": (9, 11),
-    "event": (10, 10),
+    "source": (9, 5),
+    "entity": (8, 15),
+    "entityrelationship": (8, 12),
+    "case": (6, 16),
+    "statute": (7, 5),
+    "enforcementaction": (8, 16),
+    "charge": (11, 12),
+    "settlement": (8, 18),
+    "settlementcomponent": (8, 12),
+    "credit": (8, 11),
+    "monitor": (9, 9),
+    "restriction": (9, 10),
+    "sentence": (9, 11),
+    "pardonrequest": (6, 15),
+    "pardonstatuschange": (8, 11),
+    "event": (7, 10),
 }
 ADD_PAGE_MAX_QUERIES = 4
 # Ceilings for any page of the curated Binance data, whose inlines and panels are all populated.

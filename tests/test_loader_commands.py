@@ -174,6 +174,7 @@ def test_sync_timeline_reports_no_change_on_consistent_data(tmp_path):
     assert output.splitlines() == [
         "Events changed: 0 created, 0 updated, 0 deleted.",
         "Clemency statuses changed: none.",
+        "Penalty totals rows changed: 0.",
         "Total: 0 change(s).",
     ]
 

@@ -219,6 +219,8 @@ BAD_ROWS = [
         "timeline_event_fact_field_has_fact",
         "action",
     ),
+    (factories.PenaltyTotalFactory, {"currency": "usd"}, "timeline_penaltytotal_currency_iso4217", None),
+    (factories.PenaltyTotalFactory, {"credited": Decimal("-1.00")}, "timeline_penaltytotal_non_negative", None),
 ]
 
 

@@ -632,7 +632,7 @@ def test_home_lists_cases_and_recent_events(client, story):
         ("pages:case-detail", {"slug": "example-exchange-case"}, {}, 17),
         ("pages:entity-detail", {"slug": "example-exchange"}, {}, 22),
         ("pages:entity-detail", {"slug": "example-exchange"}, {"include_related": "1"}, 24),
-        ("pages:penalties", {}, {"authority": "doj-example"}, 9),
+        ("pages:penalties", {}, {"authority": "doj-example"}, 7),
         ("pages:search", {}, {"q": "example"}, 5),
     ],
 )

@@ -15,6 +15,13 @@ def _ensure_roles(sender, using="default", apps=None, **kwargs):
     roles_ensure()
 
 
+def _fill_penalty_totals(sender, using="default", **kwargs):
+    from timeline.services.penalty_totals import penalty_totals_fill
+
+    # A database that held settlements before the totals table existed gets it filled once.
+    penalty_totals_fill(using=using)
+
+
 class TimelineConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "timeline"
@@ -23,3 +30,8 @@ class TimelineConfig(AppConfig):
     def ready(self):
         # Like contrib.auth's permissions: the role groups follow the models after every migrate.
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="timeline.roles")
+        post_migrate.connect(_fill_penalty_totals, sender=self, dispatch_uid="timeline.penalty_totals")
+        from timeline.services.penalty_totals import penalty_totals_connect
+
+        # The penalty totals table follows every write to the figures it adds up.
+        penalty_totals_connect()

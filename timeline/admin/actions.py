@@ -3,8 +3,9 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count
+from django.db.models import OuterRef
 
+from timeline.admin.changelists import CaseFilter, per_row, year_filter
 from timeline.admin.common import (
     TIMESTAMPS,
     FactAdminMixin,
@@ -29,7 +30,11 @@ class StatuteAdmin(TimelineModelAdmin):
     ordering = ("citation",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(charge_total=Count("citations", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(charge_total=per_row(ChargeStatute.objects.filter(statute=OuterRef("pk"))))
+        )
 
     @admin.display(description="charges citing it", ordering="charge_total")
     def charge_count(self, obj):
@@ -86,7 +91,8 @@ class EnforcementActionAdmin(SpreadsheetMixin, FactAdminMixin, TimelineModelAdmi
         "action_type",
         "status",
         ("authority", admin.RelatedOnlyFieldListFilter),
-        ("case", admin.RelatedOnlyFieldListFilter),
+        CaseFilter,
+        year_filter("filed_on", "year filed"),
     )
     list_select_related = ("authority", "case")
     search_fields = (
@@ -98,7 +104,6 @@ class EnforcementActionAdmin(SpreadsheetMixin, FactAdminMixin, TimelineModelAdmi
         "parties__entity__aliases__alias",
     )
     search_help_text = "Caption, slug, docket number, authority, or a party's name or alias."
-    date_hierarchy = "filed_on"
     ordering = ("-filed_on", "caption")
     autocomplete_fields = ("case", "authority", "court", "judge", "sources")
     readonly_fields = ("timeline_entries", *TIMESTAMPS)

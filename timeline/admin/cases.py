@@ -1,12 +1,13 @@
 """Cases: one matter across authorities, shown with its proceedings, timeline and penalty totals."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.utils.html import format_html, format_html_join
 
+from timeline.admin.changelists import per_row
 from timeline.admin.common import TIMESTAMPS, TimelineModelAdmin, admin_change_url, dated, money
 from timeline.admin.panels import case_penalty_panel, case_timeline_panel
-from timeline.models import Case
+from timeline.models import Case, EnforcementAction, Event
 
 
 @admin.register(Case)
@@ -35,7 +36,10 @@ class CaseAdmin(TimelineModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(action_total=Count("actions", distinct=True), event_total=Count("events", distinct=True))
+            .annotate(
+                action_total=per_row(EnforcementAction.objects.filter(case=OuterRef("pk"))),
+                event_total=per_row(Event.objects.filter(case=OuterRef("pk"))),
+            )
         )
 
     @admin.display(description="stated headline")

@@ -16,6 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from timeline.admin.changelists import IdSearchMixin
+from timeline.admin.history import AuditTrailAdminMixin
 from timeline.models import (
     ActionParty,
     ChargeStatute,
@@ -218,9 +220,9 @@ def with_version_field(fieldsets):
     return [(name, {**options, "fields": (*options.get("fields", ()), VERSION_FIELD)}), *fieldsets[1:]]
 
 
-class TimelineModelAdmin(AutocompleteLabelsMixin, SimpleHistoryAdmin):
-    """Base of every timeline admin: query-free autocomplete labels, the audit trail as "History",
-    and refusal of change forms built from a stale version (with their inline rows).
+class TimelineModelAdmin(IdSearchMixin, AutocompleteLabelsMixin, AuditTrailAdminMixin, SimpleHistoryAdmin):
+    """Base of every timeline admin: search by id sets, query-free autocomplete labels, the audit trail
+    as "History", and refusal of change forms built from a stale version (with their inline rows).
 
     The audit trail is read-only here: reverting from it would skip the inlines' validation and
     the timeline sync that every edit through the change form goes through.

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from timeline.admin.changelists import CaseFilter
 from timeline.admin.common import (
     TIMESTAMPS,
     FactAdminMixin,
@@ -101,7 +102,7 @@ class EntityAdmin(SpreadsheetMixin, RefuseCitedDeleteMixin, TimelineModelAdmin):
 @admin.register(EntityRelationship)
 class EntityRelationshipAdmin(FactAdminMixin, TimelineModelAdmin):
     list_display = ("subject", "kind", "object", "title", "start", "end", "case")
-    list_filter = ("kind", "subject__kind", "object__kind", ("case", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", "subject__kind", "object__kind", CaseFilter)
     list_select_related = ("subject", "object", "case")
     search_fields = ("subject__name", "subject__aliases__alias", "object__name", "object__aliases__alias", "title")
     date_hierarchy = "start_date"

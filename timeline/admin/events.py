@@ -1,9 +1,10 @@
 """Timeline events: free-standing ones are written here; those mirroring a fact only get their wording edited."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.utils.html import format_html
 
+from timeline.admin.changelists import CaseFilter, per_row, year_filter
 from timeline.admin.common import TIMESTAMPS, TimelineModelAdmin, admin_link, claim_badge, described_link
 from timeline.models import Event
 from timeline.models.events import FACT_FIELD_LINK
@@ -25,17 +26,18 @@ class EventAdmin(TimelineModelAdmin):
         "claim_status",
         "fact_field",
         "date_precision",
-        ("case", admin.RelatedOnlyFieldListFilter),
+        CaseFilter,
+        year_filter("date", "year"),
     )
     list_select_related = ("case", "claimed_by")
     search_fields = ("title", "description", "key", "entities__name", "entities__aliases__alias")
     search_help_text = "Title, description, key, or the name or alias of an entity concerned."
-    date_hierarchy = "date"
     ordering = ("-date", "-id")
     autocomplete_fields = ("case", "entities", "claimed_by", "responds_to", "sources")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(source_total=Count("sources", distinct=True))
+        sources = Event.sources.through.objects.filter(event_id=OuterRef("pk"))
+        return super().get_queryset(request).annotate(source_total=per_row(sources))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

@@ -6,8 +6,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import OuterRef
 
+from timeline.admin.changelists import per_row, year_filter
 from timeline.admin.common import (
     TIMESTAMPS,
     FactAdminMixin,
@@ -75,10 +76,13 @@ class RestrictionInline(TimelineStackedInline):
 @admin.register(Settlement)
 class SettlementAdmin(FactAdminMixin, TimelineModelAdmin):
     list_display = ("title", "action", "authority", "kind", "agreed", "approved", "stated", "component_count")
-    list_filter = ("kind", ("action__authority", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "kind",
+        ("action__authority", admin.RelatedOnlyFieldListFilter),
+        year_filter("agreed_on", "year agreed"),
+    )
     list_select_related = ("action__authority",)
     search_fields = ("title", "slug", "action__caption", "components__payer__name")
-    date_hierarchy = "agreed_on"
     ordering = ("-agreed_on", "title")
     autocomplete_fields = ("action", "sources")
     readonly_fields = ("timeline_entries", *TIMESTAMPS)
@@ -93,7 +97,11 @@ class SettlementAdmin(FactAdminMixin, TimelineModelAdmin):
     inlines = (ComponentInline, MonitorInline, RestrictionInline)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(component_total=Count("components", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(component_total=per_row(SettlementComponent.objects.filter(settlement=OuterRef("pk"))))
+        )
 
     @admin.display(description="authority", ordering="action__authority__name")
     def authority(self, obj):
@@ -195,7 +203,11 @@ class SettlementComponentAdmin(SpreadsheetMixin, SettlementSyncMixin, FactAdminM
     inlines = (CreditInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(credit_total=Count("credits", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(credit_total=per_row(Credit.objects.filter(component=OuterRef("pk"))))
+        )
 
     def timeline_sync(self, request, obj, formsets):
         events_sync(obj.settlement)

@@ -4,8 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Max
+from django.db.models import DateField, OuterRef
 
+from timeline.admin.changelists import per_row
 from timeline.admin.common import (
     TIMESTAMPS,
     FactAdminMixin,
@@ -164,10 +165,14 @@ class PardonRequestAdmin(FactAdminMixin, TimelineModelAdmin):
     inlines = (PardonStatusChangeInline,)
 
     def get_queryset(self, request):
+        steps = PardonStatusChange.objects.filter(pardon_request=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
-            .annotate(latest_date=Max("history__date"), step_total=Count("history", distinct=True))
+            .annotate(
+                latest_date=per_row(steps, "MAX", "date", DateField()),
+                step_total=per_row(steps),
+            )
         )
 
     @admin.display(description="latest step", ordering="latest_date")

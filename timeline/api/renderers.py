@@ -2,14 +2,40 @@
 
 Rows are the page's results. Nested objects become dotted columns (``authority.slug``); lists
 become one cell joined with "; ", each item shown by its slug, key or citation (or, for an item
-without one, its values joined by spaces, e.g. a party as "binance-holdings defendant").
+without one, its first value with the rest in brackets, e.g. a party as "binance-holdings
+(defendant)"). A list read straight from the database (``timeline.api.flat_csv``) arrives as a
+``CSVTable`` already in columns. Text a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+``@``, tab or carriage return first) is written with a leading apostrophe.
 """
 
+import csv
+import io
+import re
+
+from django.conf import settings
 from rest_framework import serializers
 from rest_framework_csv.renderers import CSVRenderer
 
 IDENTITY_KEYS = ("slug", "key", "citation")
 LIST_SEPARATOR = "; "
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A signed number ("-2.50") starts like a formula but is only a number; "-2+3" is not one.
+SIGNED_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+class CSVTable(list):
+    """Rows already in columns (lists of cells in ``header`` order), for the renderer to write as they are."""
+
+    def __init__(self, header, rows=()):
+        super().__init__(rows)
+        self.header = header
+
+
+def safe_cell(value):
+    """The cell as text a spreadsheet shows rather than evaluates."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not SIGNED_NUMBER.fullmatch(value):
+        return f"'{value}"
+    return value
 
 
 def item_label(value):
@@ -76,6 +102,8 @@ class FlatCSVRenderer(CSVRenderer):
         response = renderer_context.get("response")
         failed = response is not None and response.status_code >= 400
         paginated = isinstance(data, dict) and isinstance(data.get("results"), list)
+        if paginated and isinstance(data["results"], CSVTable):
+            return self.write(data["results"].header, data["results"], renderer_context)
         if failed:
             rows = [data] if isinstance(data, dict) else [{"detail": item} for item in data]
         elif paginated:
@@ -87,7 +115,16 @@ class FlatCSVRenderer(CSVRenderer):
         header = serializer_columns(serializer) if serializer is not None else []
         parts = [column.split(".") for column in header]
         nested = {".".join(part[:depth]) for part in parts for depth in range(1, len(part))}
-        flat_rows = [{column: value for column, value in row.items() if column not in nested} for row in flat_rows]
+        flat_rows = [
+            {column: safe_cell(value) for column, value in row.items() if column not in nested} for row in flat_rows
+        ]
         for row in flat_rows:
             header.extend(column for column in row if column not in header)
         return super().render(flat_rows, media_type, {**renderer_context, "header": header})
+
+    def write(self, header, rows, renderer_context):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, **renderer_context.get("writer_opts", self.writer_opts or {}))
+        writer.writerow(header)
+        writer.writerows([safe_cell(value) for value in row] for row in rows)
+        return buffer.getvalue().encode(renderer_context.get("encoding", settings.DEFAULT_CHARSET))

@@ -42,6 +42,7 @@ from timeline.models.people import (
     Sentence,
 )
 from timeline.models.sources import Source, SourceKind
+from timeline.models.totals import PenaltyTotal
 
 __all__ = [
     "ActionParty",
@@ -72,6 +73,7 @@ __all__ = [
     "PardonRequest",
     "PardonStatusChange",
     "PartyRole",
+    "PenaltyTotal",
     "RelationshipKind",
     "Restriction",
     "RestrictionKind",

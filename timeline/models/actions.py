@@ -126,7 +126,7 @@ class EnforcementAction(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = EnforcementActionManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         verbose_name = "enforcement action"
@@ -152,6 +152,11 @@ class EnforcementAction(models.Model):
             models.Index(fields=["filed_on", "id"], name="timeline_action_filed"),
             # Serves the per-authority action lists (admin filter and ?authority=).
             models.Index(fields=["authority", "filed_on"], name="timeline_action_authority"),
+            # Serves /actions/?authority=&status= in its default order: the page and its COUNT(*) are read
+            # from the index alone (EXPLAIN ANALYZE at 1M actions: count 210 ms -> 17 ms; benchmarks/README.md).
+            models.Index(
+                fields=["authority", "status", "-filed_on", "caption", "-id"], name="timeline_action_auth_status"
+            ),
         ]
 
     def __str__(self):
@@ -282,7 +287,7 @@ class Charge(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="charges")
 
     objects = ChargeManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         ordering = ["action", "number"]

@@ -38,7 +38,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = CaseManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["headline_sources", "sources"])
 
     class Meta:
         ordering = ["title"]

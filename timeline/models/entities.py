@@ -60,7 +60,7 @@ class Entity(ProtectedDeleteMixin, models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = EntityManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         verbose_name_plural = "entities"
@@ -217,7 +217,7 @@ class EntityRelationship(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="relationships")
 
     objects = EntityRelationshipManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         ordering = ["subject__name", "kind"]

@@ -66,7 +66,7 @@ class Settlement(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = SettlementManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         ordering = ["-agreed_on", "title"]
@@ -152,7 +152,7 @@ class SettlementComponent(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="components")
 
     objects = SettlementComponentManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         verbose_name = "settlement component"
@@ -233,7 +233,7 @@ class Credit(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="credits")
 
     objects = CreditManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["against", "sources"])
 
     class Meta:
         ordering = ["component", "key"]
@@ -301,7 +301,7 @@ class Monitor(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="monitors")
 
     objects = MonitorManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         verbose_name = "compliance monitor"
@@ -365,7 +365,7 @@ class Restriction(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="restrictions")
 
     objects = RestrictionManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         verbose_name = "bar or injunction"

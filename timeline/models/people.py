@@ -66,7 +66,7 @@ class Sentence(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = SentenceManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         ordering = ["-sentenced_on"]
@@ -179,7 +179,7 @@ class PardonRequest(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = PardonRequestManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["actions", "sentences", "sources"])
 
     class Meta:
         verbose_name = "pardon request"
@@ -248,7 +248,7 @@ class PardonStatusChange(models.Model):
     sources = models.ManyToManyField("timeline.Source", verbose_name="sources", related_name="pardon_status_changes")
 
     objects = PardonStatusChangeManager()
-    audit_trail = HistoricalRecords()
+    audit_trail = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         verbose_name = "status change"

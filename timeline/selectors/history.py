@@ -2,7 +2,8 @@
 
 Entries come from django-simple-history. A page of entries is diffed against the entry before
 each one: the page itself supplies all but the oldest entry's predecessor, which one more query
-fetches, so a page costs the same queries whatever its size.
+fetches, and the related records the many-to-many fields held are read for all of them at once
+(one query per field), so a page costs the same queries whatever its size.
 """
 
 import datetime
@@ -12,6 +13,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.forms.models import model_to_dict
+
+from timeline.selectors.history_relations import relation_fields, relation_snapshots
 
 HISTORY_ORDER = ("-history_date", "-history_id")
 CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
@@ -92,18 +95,41 @@ def _first_state(record):
     return [Change(name, None, plain(value)) for name, value in sorted(values.items()) if value not in (None, "")]
 
 
+def _field_changes(record, before):
+    """The stored fields ``record`` changed from ``before``; the many-to-many ones are left to the snapshots."""
+    excluded = [field.name for field in relation_fields(type(record))]
+    delta = record.diff_against(before, excluded_fields=excluded)
+    return [Change(change.field, plain(change.old), plain(change.new)) for change in delta.changes]
+
+
+def relation_changes(record, before, snapshots):
+    """The many-to-many fields whose related records ``record`` holds differently from ``before``.
+
+    ``snapshots`` comes from ``relation_snapshots``. Without ``before``, every non-empty field is
+    a change from None. A deletion is not diffed: the through rows go before the record, so its
+    snapshot is empty although nobody removed a relation.
+    """
+    if record.history_type == "-":
+        return []
+    changes = []
+    for name, held in snapshots.items():
+        new = held.get(record.pk, [])
+        old = None if before is None else held.get(before.pk, [])
+        if new != (old or []):
+            changes.append(Change(name, old, new))
+    return changes
+
+
 def history_entries(records):
     """Entries for ``records`` (one record's trail, newest first), each with its changes."""
     records = list(records)
     if not records:
         return []
     previous = [*records[1:], _predecessor(records[-1])]
+    snapshots = relation_snapshots([*records, previous[-1]])
     entries = []
     for record, before in zip(records, previous, strict=True):
-        if before is None:
-            changes = _first_state(record)
-        else:
-            delta = record.diff_against(before)
-            changes = [Change(change.field, plain(change.old), plain(change.new)) for change in delta.changes]
-        entries.append(HistoryEntry(record, changes))
+        changes = _first_state(record) if before is None else _field_changes(record, before)
+        changes.extend(relation_changes(record, before, snapshots))
+        entries.append(HistoryEntry(record, sorted(changes, key=lambda change: change.field)))
     return entries

@@ -27,7 +27,8 @@ from timeline.models import (
     SettlementComponent,
     Source,
 )
-from timeline.selectors.penalties import ZERO, penalty_totals
+from timeline.selectors.penalties import ZERO, PenaltyScope, penalty_totals
+from timeline.selectors.search import entity_ids_matching
 from timeline.selectors.timelines import case_timeline, entity_timeline, events_with_details
 
 FEED_SIZE = 50
@@ -272,9 +273,31 @@ def penalty_components(authority=None, payer=None, date_from=None, date_to=None)
     return components
 
 
+def penalty_scope(authority=None, payer=None, date_from=None, date_to=None):
+    """The penalties filters as a PenaltyScope the totals table answers, or None when it cannot.
+
+    The table holds whole years: a date range it answers runs from a 1 January to a 31 December.
+    """
+    if payer is not None:
+        return None
+    if date_from is not None and (date_from.month, date_from.day) != (1, 1):
+        return None
+    if date_to is not None and (date_to.month, date_to.day) != (12, 31):
+        return None
+    return PenaltyScope(
+        authority_id=authority.pk if authority is not None else None,
+        year_from=date_from.year if date_from is not None else None,
+        year_to=date_to.year if date_to is not None else None,
+    )
+
+
 def penalties_by(group_by, **filters):
     """Totals per year or per authority over the filtered components, largest authority first."""
-    totals = penalty_totals(penalty_components(**filters), group_by=group_by)
+    scope = penalty_scope(**filters)
+    if scope is not None:
+        totals = penalty_totals(group_by=group_by, scope=scope)
+    else:
+        totals = penalty_totals(penalty_components(**filters), group_by=group_by)
     if group_by == "year":
         return sorted(totals, key=lambda total: (total.currency, total.group is None, total.group or 0))
     return sorted(totals, key=lambda total: (total.currency, -total.gross, str(total.label)))
@@ -285,8 +308,8 @@ def penalties_by(group_by, **filters):
 
 def search_entities(query, limit=SEARCH_LIMIT):
     """Entities whose name or one of whose aliases contains ``query`` (case-insensitive)."""
-    matching = Entity.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query)).values("pk")
-    return list(Entity.objects.filter(pk__in=matching).prefetch_related("aliases").order_by("name")[:limit])
+    matching = Entity.objects.filter(pk__in=entity_ids_matching(query))
+    return list(matching.prefetch_related("aliases").order_by("name")[:limit])
 
 
 def search_cases(query, limit=SEARCH_LIMIT):

@@ -7,6 +7,10 @@ For a set of settlement components (breakdown parts excluded):
               another component's payment, which is counted in full where it stands)
   net       = gross - suspended - credited
 Nets of disjoint groups therefore add up to the net of their union.
+
+Totals by authority, year or currency over every component, or over an authority, a range of
+years or a currency, are read from the totals table (models/totals.py), a few thousand rows
+however many actions there are; any other selection is added up from the components.
 """
 
 from dataclasses import dataclass
@@ -16,6 +20,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from timeline.models import Credit, SettlementComponent
+from timeline.models.totals import PenaltyTotal as StoredTotal
 
 ZERO = Decimal("0.00")
 
@@ -24,6 +29,12 @@ GROUPINGS = {
     "authority": ("settlement__action__authority__slug", "settlement__action__authority__name"),
     "entity": ("payer__slug", "payer__name"),
     "case": ("settlement__action__case__slug", "settlement__action__case__title"),
+    "year": ("year", "year"),
+    "currency": ("currency", "currency"),
+}
+# The groupings the totals table holds: group_by name -> (its path to the key, to the label).
+STORED_GROUPINGS = {
+    "authority": ("authority__slug", "authority__name"),
     "year": ("year", "year"),
     "currency": ("currency", "currency"),
 }
@@ -56,28 +67,116 @@ class PenaltyTotal:
         }
 
 
-def _with_year(queryset, prefix=""):
-    settlement = f"{prefix}settlement__"
-    return queryset.annotate(
-        year=ExtractYear(
-            Coalesce(F(f"{settlement}agreed_on"), F(f"{settlement}approved_on"), F(f"{settlement}action__resolved_on"))
-        )
+@dataclass(frozen=True)
+class PenaltyScope:
+    """A selection the totals table can answer: one authority, a range of years, one currency.
+
+    Each restriction is optional; an empty scope is every component. A year bound leaves out
+    penalties with no date at all, as a date filter on the components does.
+    """
+
+    authority_id: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    currency: str | None = None
+
+    def restrict_components(self, components):
+        """The same selection over a SettlementComponent queryset."""
+        if self.authority_id is not None:
+            components = components.filter(settlement__action__authority_id=self.authority_id)
+        if self.currency:
+            components = components.filter(currency=self.currency)
+        if self.year_from is not None or self.year_to is not None:
+            components = components.alias(penalty_year=penalty_year())
+        if self.year_from is not None:
+            components = components.filter(penalty_year__gte=self.year_from)
+        if self.year_to is not None:
+            components = components.filter(penalty_year__lte=self.year_to)
+        return components
+
+    def restrict_totals(self, totals):
+        """The same selection over a queryset of the totals table."""
+        if self.authority_id is not None:
+            totals = totals.filter(authority_id=self.authority_id)
+        if self.currency:
+            totals = totals.filter(currency=self.currency)
+        if self.year_from is not None:
+            totals = totals.filter(year__gte=self.year_from)
+        if self.year_to is not None:
+            totals = totals.filter(year__lte=self.year_to)
+        return totals
+
+
+def penalty_year(settlement="settlement__"):
+    """The year a penalty counts for: its settlement's agreement, else approval, else the action's resolution.
+
+    ``settlement`` is the lookup path from the queried model to the settlement ("" from Settlement).
+    """
+    return ExtractYear(
+        Coalesce(F(f"{settlement}agreed_on"), F(f"{settlement}approved_on"), F(f"{settlement}action__resolved_on"))
     )
 
 
-def penalty_totals(components=None, group_by="currency"):
-    """Totals per group and currency over ``components`` (a SettlementComponent queryset).
+def penalty_totals(components=None, group_by="currency", scope=None):
+    """Totals per group and currency over ``components`` (a SettlementComponent queryset, None for all).
 
-    Runs two grouped queries whatever the number of components.
+    Without ``components``, and grouped by authority, year or currency, the totals table answers
+    (restricted to ``scope``) in one query; otherwise two grouped queries over the components
+    (restricted to ``scope`` too). Both give the same figures, labels and order.
     """
     if group_by not in GROUPINGS:
         raise ValueError(f"group_by must be one of {sorted(GROUPINGS)}")
+    if components is None and group_by in STORED_GROUPINGS:
+        return penalty_totals_from_table(group_by, scope)
+    if components is None:
+        components = SettlementComponent.objects.all()
+    if scope is not None:
+        components = scope.restrict_components(components)
+    return penalty_totals_from_components(components, group_by)
+
+
+def penalty_totals_from_table(group_by="currency", scope=None):
+    """Totals per group and currency read from the totals table, in one query."""
+    key_path, label_path = STORED_GROUPINGS[group_by]
+    rows = StoredTotal.objects.all()
+    if scope is not None:
+        rows = scope.restrict_totals(rows)
+    # A group counts only where it has a component in the currency, as in the component path, which
+    # adds credits only to the (group, currency) pairs its components make.
+    rows = (
+        rows.order_by()
+        .values(*dict.fromkeys([key_path, label_path, "currency"]))
+        .annotate(
+            gross_total=Sum("gross"),
+            suspended_total=Sum("suspended"),
+            credited_total=Sum("credited"),
+            count=Sum("components"),
+        )
+        .filter(count__gt=0)
+    )
+    totals = [
+        PenaltyTotal(
+            group=row[key_path],
+            label=row[label_path],
+            currency=row["currency"],
+            gross=row["gross_total"] or ZERO,
+            suspended=row["suspended_total"] or ZERO,
+            credited=row["credited_total"] or ZERO,
+            components=row["count"],
+        )
+        for row in rows
+    ]
+    return sorted(totals, key=lambda total: (str(total.group), total.currency))
+
+
+def penalty_totals_from_components(components=None, group_by="currency"):
+    """Totals per group and currency added up from ``components``, in two grouped queries."""
     if components is None:
         components = SettlementComponent.objects.all()
     components = components.filter(part_of__isnull=True)
     key_path, label_path = GROUPINGS[group_by]
     if group_by == "year":
-        components = _with_year(components)
+        components = components.annotate(year=penalty_year())
     rows = (
         components.order_by()
         .values(key_path, label_path, "currency")
@@ -98,7 +197,7 @@ def penalty_totals(components=None, group_by="currency"):
     credits = Credit.objects.filter(component__in=components.values("pk"))
     credit_key = f"component__{key_path}" if group_by != "year" else "year"
     if group_by == "year":
-        credits = _with_year(credits, prefix="component__")
+        credits = credits.annotate(year=penalty_year("component__settlement__"))
     for row in credits.order_by().values(credit_key, "currency").annotate(credited=Sum("amount")):
         key = (row[credit_key], row["currency"])
         if key in totals:

@@ -28,17 +28,29 @@ def related_entity_ids(entity, depth=3):
     return ids
 
 
+def ordered_sources():
+    return Source.objects.order_by("key")
+
+
+def event_entities():
+    return Entity.objects.order_by("name", "id").only("id", "slug", "name", "kind")
+
+
 def events_with_details(queryset=None):
     """Events with their case, claimant and sources loaded: three queries for any page size."""
     queryset = Event.objects.all() if queryset is None else queryset
     return queryset.select_related("case", "claimed_by", "responds_to").prefetch_related(
-        Prefetch("sources", queryset=Source.objects.order_by("key")),
-        Prefetch("entities", queryset=Entity.objects.order_by("name").only("id", "slug", "name", "kind")),
+        Prefetch("sources", queryset=ordered_sources()), Prefetch("entities", queryset=event_entities())
     )
 
 
 def case_timeline(case):
     return events_with_details(Event.objects.filter(case=case)).order_by(*TIMELINE_ORDER)
+
+
+def case_timeline_by_slug(slug):
+    """The timeline of the case with this slug, found by the page query itself (empty for no such case)."""
+    return events_with_details(Event.objects.filter(case__slug=slug)).order_by(*TIMELINE_ORDER)
 
 
 def entity_timeline(entity, include_related=False):

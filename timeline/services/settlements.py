@@ -16,6 +16,7 @@ from timeline.services.nested import (
     duplicate_keys,
     missing_sources,
 )
+from timeline.services.penalty_totals import penalty_totals_follow
 
 SETTLEMENT_FIELDS = (
     "slug",
@@ -132,9 +133,9 @@ def _write_components(settlement, items):
     wanted = {item["key"] for item in flat}
     removed = set(stored) - wanted
     # A part kept under a new whole must not go down with its old, removed whole.
-    SettlementComponent.objects.filter(settlement=settlement, key__in=wanted, part_of__key__in=removed).update(
-        part_of=None
-    )
+    detached = SettlementComponent.objects.filter(settlement=settlement, key__in=wanted, part_of__key__in=removed)
+    with penalty_totals_follow(detached):
+        detached.update(part_of=None)
     SettlementComponent.objects.filter(settlement=settlement, key__in=removed).delete()
 
     duplicates = {flat[position]["key"] for position in duplicate_keys(flat)}
@@ -173,7 +174,8 @@ def _write_credits(settlement, credited):
     stored_credits.exclude(key__in=[credit["key"] for credit in items]).delete()
     # Each credit is checked against what its component still owes, counting the other credits of this
     # write; zeroing the stored amounts first keeps a lowered credit from blocking a raised one.
-    stored_credits.update(amount=0)
+    with penalty_totals_follow(stored_credits):
+        stored_credits.update(amount=0)
     stored = {credit.key: credit for credit in stored_credits}
     against_keys = {key for credit in items for key in credit.get("against", [])}
     components = {component.key: component for component in SettlementComponent.objects.filter(key__in=against_keys)}

@@ -1,4 +1,5 @@
-"""Bring a whole database's derived data in line with its facts: clemency statuses and mirrored events.
+"""Bring a whole database's derived data in line with its facts: clemency statuses, mirrored events and
+the penalty totals.
 
 Loaders call this after writing, and ``manage.py sync_timeline`` runs it on demand.
 """
@@ -11,6 +12,7 @@ from django.db import transaction
 from timeline.models import EnforcementAction, EntityRelationship, PardonRequest
 from timeline.services.clemency import pardon_request_sync_status
 from timeline.services.events import SyncReport, events_sync, events_sync_all
+from timeline.services.penalty_totals import penalty_totals_repair
 
 
 @dataclass
@@ -19,11 +21,13 @@ class TimelineSyncReport:
 
     events: SyncReport = field(default_factory=SyncReport)
     clemency_changed: list[str] = field(default_factory=list)
+    penalty_totals_changed: int = 0
     failures: list[tuple[object, str]] = field(default_factory=list)
 
     @property
     def changes(self):
-        return self.events.created + self.events.updated + self.events.deleted + len(self.clemency_changed)
+        events = self.events.created + self.events.updated + self.events.deleted
+        return events + len(self.clemency_changed) + self.penalty_totals_changed
 
 
 def _reason(error):
@@ -32,7 +36,7 @@ def _reason(error):
 
 @transaction.atomic
 def timeline_sync_all():
-    """Clemency statuses from their histories, then every mirrored event; returns what changed.
+    """Clemency statuses from their histories, every mirrored event, the penalty totals; returns what changed.
 
     A record whose derived data cannot be written (say an editor's event already holds the key the
     mirrored event needs) is reported in ``failures`` instead of aborting the whole sync.
@@ -50,6 +54,7 @@ def timeline_sync_all():
             report.events = events_sync_all()
     except ValidationError:
         report.events = _events_sync_each(report.failures)
+    report.penalty_totals_changed = penalty_totals_repair()
     return report
 
 

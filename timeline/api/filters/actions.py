@@ -1,6 +1,6 @@
 """Filters of the enforcement-action list."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
 from timeline.api.filters.base import (
@@ -23,6 +23,7 @@ from timeline.models import (
     PartyRole,
     Statute,
 )
+from timeline.selectors.search import action_ids_matching
 
 
 class ActionFilterSet(StrictFilterSet):
@@ -83,13 +84,7 @@ class ActionFilterSet(StrictFilterSet):
         return queryset.filter(Exists(ChargeStatute.objects.filter(charge__action=OuterRef("pk"), statute=value)))
 
     def filter_q(self, queryset, name, value):
-        parties = ActionParty.objects.filter(action=OuterRef("pk"), entity__name__icontains=value)
-        return queryset.filter(
-            Q(caption__icontains=value)
-            | Q(docket_number__icontains=value)
-            | Q(summary__icontains=value)
-            | Exists(parties)
-        )
+        return queryset.filter(pk__in=action_ids_matching(value))
 
     def filter_queryset(self, queryset):
         """party and role must hold on the same party row: one entity in that role."""

@@ -2,11 +2,12 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
 from timeline.api.filters.base import CountryFilter, StrictFilterSet, TextFilter
-from timeline.models import Case, Entity, EntityAlias, EntityIdentifier, EntityKind, IdentifierScheme, Source
+from timeline.models import Case, Entity, EntityIdentifier, EntityKind, IdentifierScheme, Source
+from timeline.selectors.search import entity_ids_matching
 
 
 class IdentifierField(forms.CharField):
@@ -49,8 +50,7 @@ class EntityFilterSet(StrictFilterSet):
         fields = ["kind", "country", "q", "identifier"]
 
     def filter_q(self, queryset, name, value):
-        aliases = EntityAlias.objects.filter(entity=OuterRef("pk"), alias__icontains=value)
-        return queryset.filter(Q(name__icontains=value) | Exists(aliases))
+        return queryset.filter(pk__in=entity_ids_matching(value))
 
     def filter_identifier(self, queryset, name, value):
         scheme, identifier = value

@@ -14,6 +14,7 @@ from timeline.api.filters.base import (
 )
 from timeline.models import Case, ComponentKind, Settlement, SettlementComponent
 from timeline.models.common import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from timeline.selectors.penalties import PenaltyScope
 
 GROUP_BY_CHOICES = [
     ("currency", "currency only"),
@@ -107,6 +108,16 @@ class PenaltyStatsFilterSet(SettlementFilterSet):
     @property
     def grouping(self):
         return self.form.cleaned_data.get("group_by") or "currency"
+
+    def penalty_scope(self):
+        """The filters as a PenaltyScope when they only name an authority or a currency (the totals
+        table answers those); None when any other filter is given."""
+        data = self.form.cleaned_data
+        given = {name for name, value in data.items() if value not in (None, "", False)}
+        if not given <= {"authority", "currency", "group_by"}:
+            return None
+        authority = data.get("authority")
+        return PenaltyScope(authority_id=authority.pk if authority else None, currency=data.get("currency") or None)
 
     def penalty_components(self):
         """The components counted: those of the matching settlements that meet the component conditions."""

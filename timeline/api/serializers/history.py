@@ -4,7 +4,12 @@ from rest_framework import serializers
 
 
 class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(read_only=True, help_text="The field's name; references are given as record ids.")
+    field = serializers.CharField(
+        read_only=True,
+        help_text="The field's name. A reference is given as the record's id; a many-to-many field "
+        "(sources, entities, against, actions, sentences ...) as the sorted list of the related records' "
+        "slugs or keys, or ids for records that have neither (sentences).",
+    )
     old = serializers.JSONField(
         read_only=True, allow_null=True, help_text="The value before; null when no earlier entry is recorded."
     )
@@ -22,5 +27,6 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = ChangeSerializer(
         many=True,
         read_only=True,
-        help_text="The fields this entry changed from the one before it; for the first entry, every value set.",
+        help_text="The fields this entry changed from the one before it, in field order; for the first entry, "
+        "every value set. Adding or removing related records is an entry of its own.",
     )

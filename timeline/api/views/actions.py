@@ -42,6 +42,7 @@ class ActionViewSet(RecordViewSet):
     detail_serializer_class = ActionDetailSerializer
     write_serializer_class = ActionWriteSerializer
     csv_filename = "actions"
+    csv_children = {"parties": records.action_parties}
 
     def list_queryset(self):
         return records.action_list()
@@ -77,6 +78,7 @@ class SettlementViewSet(RecordViewSet):
     detail_serializer_class = SettlementDetailSerializer
     write_serializer_class = SettlementWriteSerializer
     csv_filename = "settlements"
+    csv_children = {"components": records.settlement_components}
 
     def list_queryset(self):
         return records.settlement_list()

@@ -5,8 +5,13 @@ from rest_framework.response import Response
 
 from timeline.api.concurrency import ConditionalWriteMixin
 from timeline.api.filters.base import StrictFilterBackend, WhitelistOrderingFilter
+from timeline.api.flat_csv import flat_columns
 from timeline.api.pagination import RecordPagination
 from timeline.api.views.history import RecordHistoryMixin
+
+
+def wants_csv(request):
+    return getattr(getattr(request, "accepted_renderer", None), "format", None) == "csv"
 
 
 class CSVAttachmentMixin:
@@ -16,10 +21,39 @@ class CSVAttachmentMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        renderer = getattr(request, "accepted_renderer", None)
-        if getattr(renderer, "format", None) == "csv":
+        if wants_csv(request):
             response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
+
+
+class FlatCSVListMixin(CSVAttachmentMixin):
+    """CSV pages of a list read with ``.values()`` where its serializer allows (``timeline.api.flat_csv``).
+
+    ``csv_children`` maps each to-many column of the list serializer to a selector giving the
+    children in the order the JSON page shows them; a column without one keeps the serializer path.
+    """
+
+    csv_children = {}
+    flat_csv = True
+
+    def list(self, request, *args, **kwargs):
+        columns = self.flat_csv_columns() if wants_csv(request) else None
+        if columns is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        return self.get_paginated_response(columns.table(self.paginate_queryset(queryset, read=columns.read)))
+
+    def paginate_queryset(self, queryset, read=None):
+        """A page of records, or with ``read`` of the rows it makes of them (a CSV page's ``.values()``)."""
+        if self.paginator is None:
+            return None
+        return self.paginator.paginate_queryset(queryset, self.request, view=self, read=read)
+
+    def flat_csv_columns(self):
+        if not self.flat_csv or self.paginator is None:
+            return None
+        serializer = self.get_serializer()
+        return flat_columns(serializer, serializer.Meta.model, self.csv_children)
 
 
 class DetailAnswersMixin:
@@ -41,7 +75,7 @@ class DetailAnswersMixin:
 
 
 class RecordViewSet(
-    ConditionalWriteMixin, RecordHistoryMixin, CSVAttachmentMixin, DetailAnswersMixin, viewsets.ModelViewSet
+    ConditionalWriteMixin, RecordHistoryMixin, FlatCSVListMixin, DetailAnswersMixin, viewsets.ModelViewSet
 ):
     """A resource with list, detail, create, replace, update, delete and its audit trail.
 

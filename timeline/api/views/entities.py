@@ -38,6 +38,7 @@ class EntityViewSet(RecordViewSet):
     detail_serializer_class = EntityDetailSerializer
     write_serializer_class = EntityWriteSerializer
     csv_filename = "entities"
+    csv_children = {"aliases": records.entity_aliases}
 
     def list_queryset(self):
         return records.entity_list()

@@ -29,8 +29,9 @@ class RecordHistoryMixin:
     @extend_schema(
         summary="The record's audit trail",
         description="Every change saved through the admin, the API, the loaders and commands, newest first: when, "
-        "by whom, with which reason, and each field changed with its old and new values. Authenticated users only. "
-        "Still answers for a deleted record, by its former identifier.",
+        "by whom, with which reason, and each field changed with its old and new values; many-to-many fields "
+        "(sources, linked entities ...) as sorted lists of the related records' slugs or keys. Authenticated "
+        "users only. Still answers for a deleted record, by its former identifier.",
         responses=HistoryEntrySerializer(many=True),
         filters=False,
     )

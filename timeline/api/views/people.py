@@ -13,6 +13,7 @@ from timeline.api.serializers.people import (
 from timeline.api.views.base import RecordViewSet
 from timeline.models import PardonRequest, Sentence
 from timeline.selectors import records
+from timeline.selectors.timelines import ordered_sources
 from timeline.services.events import events_sync
 
 
@@ -36,6 +37,7 @@ class SentenceViewSet(RecordViewSet):
     detail_serializer_class = SentenceSerializer
     write_serializer_class = SentenceWriteSerializer
     csv_filename = "sentences"
+    csv_children = {"sources": ordered_sources}
 
     def list_queryset(self):
         return records.sentence_list()

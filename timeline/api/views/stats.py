@@ -38,9 +38,10 @@ class PenaltyStatsView(CSVAttachmentMixin, generics.GenericAPIView):
     def get(self, request, *args, **kwargs):
         reject_unknown_params(request, allowed_params(self, PenaltyStatsFilterSet))
         filterset = validated_filterset(PenaltyStatsFilterSet, request, self.get_queryset())
-        components = filterset.penalty_components()
-        results = penalty_totals(components, filterset.grouping)
-        totals = penalty_totals(components, "currency")
+        scope = filterset.penalty_scope()
+        components = None if scope is not None else filterset.penalty_components()
+        results = penalty_totals(components, filterset.grouping, scope=scope)
+        totals = penalty_totals(components, "currency", scope=scope)
         for total in totals:
             total.group = total.label = None
         stats = {

@@ -64,3 +64,6 @@ class Command(BaseCommand):
                 f"({report.method}; foreign keys {report.foreign_keys})."
             )
         )
+        self.stdout.write(
+            f"Penalty totals: {report.penalty_totals:,} row(s) added up in {report.penalty_totals_seconds:.1f} s."
+        )

@@ -13,7 +13,7 @@ from django.core.serializers import sort_dependencies
 from django.db import models
 from simple_history.models import HistoricalChanges
 
-from timeline.models import Source
+from timeline.models import PenaltyTotal, Source
 
 APP_LABEL = "timeline"
 RECORD_KEYS = {"model", "fields"}
@@ -21,9 +21,14 @@ RECORD_KEYS = {"model", "fields"}
 
 @functools.cache
 def editor_models():
-    """Timeline models editors write, each after every model it references (self-references aside)."""
+    """Timeline models editors write, each after every model it references (self-references aside).
+
+    Audit trails and the penalty totals are derived from the records, never written by editors.
+    """
     app = apps.get_app_config(APP_LABEL)
-    wanted = [model for model in app.get_models() if not issubclass(model, HistoricalChanges)]
+    wanted = [
+        model for model in app.get_models() if not issubclass(model, HistoricalChanges) and model is not PenaltyTotal
+    ]
     return tuple(sort_dependencies([(app, wanted)]))
 
 

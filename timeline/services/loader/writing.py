@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Validat
 from django.db import DatabaseError, transaction
 
 from timeline.models import Credit, Settlement, SettlementComponent
+from timeline.selectors.history_relations import tracked_relation_names
 from timeline.services.loader import checks
 from timeline.services.loader.planning import Planned
 from timeline.services.loader.reporting import format_key
@@ -187,22 +188,37 @@ class Writer:
                 self._save_for_checking(instance, creating)
             return None
 
+        relinked = {
+            name: wanted
+            for name, wanted in wanted_m2m.items()
+            if wanted != (set() if creating else current.get((instance.pk, name), set()))
+        }
         if creating or changed:
             instance.save()
-        m2m_changed = False
-        for name, wanted in wanted_m2m.items():
-            have = set() if creating else current.get((instance.pk, name), set())
-            if wanted != have:
-                getattr(instance, name).set(wanted)
-                m2m_changed = True
-        if m2m_changed and not creating and not changed:
-            # A changed citation list is a change to the record: feeds and audit read updated_at.
-            stamps = [field.name for field in bookkeeping_fields(model) if getattr(field, "auto_now", False)]
-            if stamps:
-                instance.save(update_fields=stamps)
+        elif relinked:
+            self._stamp(instance, audited=relinked.keys() <= tracked_relation_names(model))
+        for name, wanted in relinked.items():
+            getattr(instance, name).set(wanted)
         if creating:
             return "created"
-        return "updated" if changed or m2m_changed else "unchanged"
+        return "updated" if changed or relinked else "unchanged"
+
+    @staticmethod
+    def _stamp(instance, audited):
+        """Stamp a record whose relations alone change: feeds and audit read updated_at.
+
+        When the audit trail records those relations, the save leaves no entry of its own: the
+        entries the relation changes write next record the change, with the new stamp.
+        """
+        stamps = [field.name for field in bookkeeping_fields(type(instance)) if getattr(field, "auto_now", False)]
+        if not stamps:
+            return
+        if audited:
+            instance.skip_history_when_saving = True
+        try:
+            instance.save(update_fields=stamps)
+        finally:
+            instance.__dict__.pop("skip_history_when_saving", None)
 
     def _save_for_checking(self, instance, creating):
         """Write a record with problems inside the doomed transaction, if the database accepts it."""
