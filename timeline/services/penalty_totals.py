@@ -24,8 +24,10 @@ scheduled rather than the write refused.
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Count, F, Sum
@@ -323,12 +325,25 @@ def _wanted(sender, update_fields):
     return any(name in fields or name.removesuffix("_id") in fields for name in update_fields)
 
 
-def _component_pre_save(sender, instance, raw, using, update_fields=None, **kwargs):
+def _row_pre_save(sender, instance, raw, using, update_fields=None, **kwargs):
+    """Components and credits: read what the row adds before the write (None for a new row)."""
     setattr(instance, BEFORE, NOT_READ)
     if raw:
         penalty_totals_schedule_rebuild(using)
     elif not _skipping(using) and _wanted(sender, update_fields):
-        setattr(instance, BEFORE, None if instance.pk is None else _component_row(instance.pk, using))
+        setattr(instance, BEFORE, None if instance.pk is None else ROWS[sender].read(instance.pk, using))
+
+
+def _row_pre_delete(sender, instance, using, **kwargs):
+    if not _skipping(using):
+        setattr(instance, BEFORE, ROWS[sender].read(instance.pk, using))
+
+
+def _row_post_delete(sender, instance, using, **kwargs):
+    """A deleted component or credit subtracts its own share (a component's credits subtract themselves)."""
+    before = instance.__dict__.pop(BEFORE, NOT_READ)
+    if before is not NOT_READ:
+        _apply(Contribution() - ROWS[sender].share(before), using)
 
 
 def _component_post_save(sender, instance, using, **kwargs):
@@ -346,41 +361,22 @@ def _component_post_save(sender, instance, using, **kwargs):
     _apply(_component_share(after, credits) - _component_share(before, credits), using)
 
 
-def _component_pre_delete(sender, instance, using, **kwargs):
-    if not _skipping(using):
-        setattr(instance, BEFORE, _component_row(instance.pk, using))
-
-
-def _component_post_delete(sender, instance, using, **kwargs):
-    before = instance.__dict__.pop(BEFORE, NOT_READ)
-    if before is not NOT_READ:
-        # Its credits are deleted with it and subtract themselves.
-        _apply(Contribution() - _component_share(before), using)
-
-
-def _credit_pre_save(sender, instance, raw, using, update_fields=None, **kwargs):
-    setattr(instance, BEFORE, NOT_READ)
-    if raw:
-        penalty_totals_schedule_rebuild(using)
-    elif not _skipping(using) and _wanted(sender, update_fields):
-        setattr(instance, BEFORE, None if instance.pk is None else _credit_row(instance.pk, using))
-
-
 def _credit_post_save(sender, instance, using, **kwargs):
     before = instance.__dict__.pop(BEFORE, NOT_READ)
     if before is not NOT_READ:
         _apply(_credit_share(_credit_row(instance.pk, using)) - _credit_share(before), using)
 
 
-def _credit_pre_delete(sender, instance, using, **kwargs):
-    if not _skipping(using):
-        setattr(instance, BEFORE, _credit_row(instance.pk, using))
+class _Rows(NamedTuple):
+    read: Callable
+    share: Callable
 
 
-def _credit_post_delete(sender, instance, using, **kwargs):
-    before = instance.__dict__.pop(BEFORE, NOT_READ)
-    if before is not NOT_READ:
-        _apply(Contribution() - _credit_share(before), using)
+# How each money row is read as stored, and what it adds.
+ROWS = {
+    SettlementComponent: _Rows(_component_row, _component_share),
+    Credit: _Rows(_credit_row, _credit_share),
+}
 
 
 def _holder_pre_save(sender, instance, raw, using, update_fields=None, **kwargs):
@@ -414,14 +410,16 @@ def _holder_share(sender, pk, using):
 
 
 RECEIVERS = [
-    (pre_save, SettlementComponent, _component_pre_save),
-    (post_save, SettlementComponent, _component_post_save),
-    (pre_delete, SettlementComponent, _component_pre_delete),
-    (post_delete, SettlementComponent, _component_post_delete),
-    (pre_save, Credit, _credit_pre_save),
-    (post_save, Credit, _credit_post_save),
-    (pre_delete, Credit, _credit_pre_delete),
-    (post_delete, Credit, _credit_post_delete),
+    *[
+        receiver
+        for model, post_save_receiver in ((SettlementComponent, _component_post_save), (Credit, _credit_post_save))
+        for receiver in (
+            (pre_save, model, _row_pre_save),
+            (post_save, model, post_save_receiver),
+            (pre_delete, model, _row_pre_delete),
+            (post_delete, model, _row_post_delete),
+        )
+    ],
     (pre_save, Settlement, _holder_pre_save),
     (post_save, Settlement, _holder_post_save),
     (pre_save, EnforcementAction, _holder_pre_save),
@@ -432,4 +430,5 @@ RECEIVERS = [
 def penalty_totals_connect():
     """Connect the receivers that keep the table current (called once, from the app's ready())."""
     for signal, sender, receiver in RECEIVERS:
-        signal.connect(receiver, sender=sender, dispatch_uid=f"timeline.penalty_totals.{receiver.__name__}")
+        uid = f"timeline.penalty_totals.{sender.__name__}.{receiver.__name__}"
+        signal.connect(receiver, sender=sender, dispatch_uid=uid)
