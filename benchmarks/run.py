@@ -61,7 +61,8 @@ def _fmt(value, digits=1):
 def format_table(results):
     header = (
         f"{'request':<16} {'status':<8} {'p50':>7} {'p95':>7} {'p99':>7} {'target':>6} {'raw':>6} {'x raw':>6} "
-        f"{'floor':>6} {'x flr':>6} {'queries':>8} {'rows':>5} {'met':>4}"
+        f"{'floor':>6} {'x flr':>6} {'queries':>8} {'rows':>5} {'met':>4} | {'cached':>6} {'c p95':>6} {'c q':>3} "
+        f"{'c met':>5}"
     )
     lines = [header, "-" * len(header)]
     for r in results:
@@ -69,16 +70,22 @@ def format_table(results):
         if r.queries_large_page is not None:
             queries += f"/{r.queries_large_page}"
         rows = {True: "same", False: "DIFF", None: "-"}[r.rows_match]
-        met = {True: "yes", False: "NO", None: "-"}[r.meets_target]
+        verdict = {True: "yes", False: "NO", None: "-"}
+        cached_queries = "-" if r.cached_queries is None else str(r.cached_queries)
         lines.append(
             f"{r.name:<16} {r.status:<8} {_fmt(r.endpoint.p50):>7} {_fmt(r.endpoint.p95):>7} "
             f"{_fmt(r.endpoint.p99):>7} {r.p95_target_ms:>6.0f} {_fmt(r.raw.p50, 2):>6} {_fmt(r.raw_ratio):>6} "
-            f"{_fmt(r.floor.p50):>6} {_fmt(r.floor_ratio):>6} {queries:>8} {rows:>5} {met:>4}"
+            f"{_fmt(r.floor.p50):>6} {_fmt(r.floor_ratio):>6} {queries:>8} {rows:>5} {verdict[r.meets_target]:>4} | "
+            f"{_fmt(r.cached.p50):>6} {_fmt(r.cached.p95):>6} {cached_queries:>3} {verdict[r.cached_meets_target]:>5}"
         )
     lines.append(
-        "Times in ms, server side. raw = p50 of the raw SQL; floor = p50 of the flat DRF list; x = p50 ratios."
+        "Times in ms, server side, answers computed (cache off). raw = p50 of the raw SQL; floor = p50 of the flat "
+        "DRF list; x = p50 ratios."
     )
     lines.append("queries = SQL statements per request (default page / page_size=100); rows = same rows as raw SQL.")
+    lines.append(
+        "cached = p50 of the same request answered from the cache (c p95, c q = its queries); c met = targets met so."
+    )
     return "\n".join(lines)
 
 
@@ -175,19 +182,23 @@ def run_size(args, size):
         if paths:
             print(f"Throughput: gunicorn {args.workers} workers x {args.threads} threads, {args.concurrency} clients, "
                   f"{args.throughput_seconds:.0f} s...")  # fmt: skip
-            throughput = measure_throughput(
-                paths,
-                seconds=args.throughput_seconds,
-                concurrency=args.concurrency,
-                workers=args.workers,
-                threads=args.threads,
-            )
-            print(
-                f"Throughput: {throughput.requests_per_second:,.0f} requests/s over {throughput.seconds:.1f} s "
-                f"(p50 {_fmt(throughput.p50_ms)} ms, p95 {_fmt(throughput.p95_ms)} ms, errors {throughput.errors}, "
-                f"statuses {throughput.statuses}); target >= 400/s"
-            )
-            run["throughput"] = {**throughput.__dict__, "requests_per_second": throughput.requests_per_second}
+            for label, cache_seconds in (("computed", "0"), ("cached", None)):
+                env = {"API_CACHE_SECONDS": cache_seconds} if cache_seconds is not None else {}
+                throughput = measure_throughput(
+                    paths,
+                    seconds=args.throughput_seconds,
+                    concurrency=args.concurrency,
+                    workers=args.workers,
+                    threads=args.threads,
+                    env=env,
+                )
+                print(
+                    f"Throughput, answers {label}: {throughput.requests_per_second:,.0f} requests/s over "
+                    f"{throughput.seconds:.1f} s (p50 {_fmt(throughput.p50_ms)} ms, p95 {_fmt(throughput.p95_ms)} ms, "
+                    f"errors {throughput.errors}, statuses {throughput.statuses}); target >= 400/s"
+                )
+                key = "throughput" if label == "computed" else "throughput_cached"
+                run[key] = {**throughput.__dict__, "requests_per_second": throughput.requests_per_second}
         else:
             print("Throughput: skipped, no list endpoint answers yet.")
     return run

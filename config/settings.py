@@ -157,6 +157,19 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# Anonymous API answers are cached per data version, so never stale (timeline/api/response_cache.py).
+# Each process keeps its own cache (LocMemCache); point CACHES["api"] at Redis or memcached to share one.
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "600"))
+API_CACHE_MAX_BYTES = int(os.environ.get("API_CACHE_MAX_BYTES", str(1024 * 1024)))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "timeline"},
+    "api": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "timeline-api",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("API_CACHE_MAX_ENTRIES", "500"))},
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -9,6 +9,9 @@ os.environ.setdefault("DEBUG", "1")
 # The whole suite shares one cache: a generous anonymous API rate keeps it from tripping the throttle
 # (tests/test_api_formats.py lowers it to check the 429).
 os.environ.setdefault("API_ANON_RATE", "100000/minute")
+# Django's TestCase never commits, so the data version (set at commit on PostgreSQL) would not move
+# within a test: answers are cached only in tests/test_response_cache.py, whose tests commit.
+os.environ.setdefault("API_CACHE_SECONDS", "0")
 
 from config.settings import *  # noqa: F403
 

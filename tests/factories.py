@@ -189,6 +189,17 @@ class PenaltyTotalFactory(factory.django.DjangoModelFactory):
     components = 1
 
 
+class DataVersionFactory(factory.django.DjangoModelFactory):
+    """The single data-version row (the triggers keep it; a table emptied by TRUNCATE has none)."""
+
+    class Meta:
+        model = models.DataVersion
+        django_get_or_create = ("id",)
+
+    id = 1
+    version = 1
+
+
 class MonitorFactory(SourcedFactory):
     class Meta:
         model = models.Monitor

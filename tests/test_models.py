@@ -221,6 +221,7 @@ BAD_ROWS = [
     ),
     (factories.PenaltyTotalFactory, {"currency": "usd"}, "timeline_penaltytotal_currency_iso4217", None),
     (factories.PenaltyTotalFactory, {"credited": Decimal("-1.00")}, "timeline_penaltytotal_non_negative", None),
+    (factories.DataVersionFactory, {"id": 2}, "timeline_dataversion_single_row", None),
 ]
 
 

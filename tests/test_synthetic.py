@@ -177,6 +177,7 @@ def test_command_reports_rows_per_second():
 def test_harness_runs_the_mix_at_tiny_size(settings, small_dataset):
     settings.ROOT_URLCONF = "benchmarks.urls"
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}
+    settings.API_CACHE_SECONDS = 600
     mix = build_mix(choose_samples())
     results = measure_mix(mix, runs=2, warmup=1, budget=5.0)
     assert [result.name for result in results] == [request.name for request in mix]
@@ -187,6 +188,11 @@ def test_harness_runs_the_mix_at_tiny_size(settings, small_dataset):
             assert result.queries >= 1
             if result.raw.runs:
                 assert result.rows_match is not False, result.notes
+            if result.group == "admin":
+                assert result.cached.runs == 0
+            else:
+                assert result.cached.runs >= 1 and result.cached_queries < result.queries, result.name
+                assert "cached answer differs from the computed one" not in result.notes
     assert "request" in format_table(results)
     run = {"actions": 120, "results": [result.as_dict() for result in results]}
     text, flags = growth_report([run, {**run, "actions": 1200}])

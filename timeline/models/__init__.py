@@ -13,6 +13,7 @@ from timeline.models.actions import (
 )
 from timeline.models.cases import Case
 from timeline.models.common import ClaimStatus, DatePrecision
+from timeline.models.data_version import DataVersion
 from timeline.models.entities import (
     Entity,
     EntityAlias,
@@ -58,6 +59,7 @@ __all__ = [
     "ComponentKind",
     "Credit",
     "CreditKind",
+    "DataVersion",
     "DatePrecision",
     "EnforcementAction",
     "Entity",

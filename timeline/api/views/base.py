@@ -7,6 +7,7 @@ from timeline.api.concurrency import ConditionalWriteMixin
 from timeline.api.filters.base import StrictFilterBackend, WhitelistOrderingFilter
 from timeline.api.flat_csv import flat_columns
 from timeline.api.pagination import RecordPagination
+from timeline.api.response_cache import CachedReadMixin
 from timeline.api.views.history import RecordHistoryMixin
 
 
@@ -75,7 +76,12 @@ class DetailAnswersMixin:
 
 
 class RecordViewSet(
-    ConditionalWriteMixin, RecordHistoryMixin, FlatCSVListMixin, DetailAnswersMixin, viewsets.ModelViewSet
+    CachedReadMixin,
+    ConditionalWriteMixin,
+    RecordHistoryMixin,
+    FlatCSVListMixin,
+    DetailAnswersMixin,
+    viewsets.ModelViewSet,
 ):
     """A resource with list, detail, create, replace, update, delete and its audit trail.
 

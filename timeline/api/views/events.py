@@ -9,6 +9,7 @@ from timeline.api.exceptions import Conflict
 from timeline.api.filters.base import StrictFilterBackend, WhitelistOrderingFilter, parse_boolean_param
 from timeline.api.filters.events import EntityTimelineFilterSet, EventFilterSet, TimelineFilterSet
 from timeline.api.pagination import TimelinePagination
+from timeline.api.response_cache import CachedReadMixin
 from timeline.api.serializers.events import EventSerializer, EventWriteSerializer
 from timeline.api.views.base import FlatCSVListMixin, RecordViewSet
 from timeline.models import Case, Entity, Event
@@ -68,7 +69,7 @@ class EventViewSet(RecordViewSet):
         super().perform_destroy(instance)
 
 
-class TimelineView(FlatCSVListMixin, generics.ListAPIView):
+class TimelineView(CachedReadMixin, FlatCSVListMixin, generics.ListAPIView):
     """Base of the nested timelines: read-only, filtered, cursor-paginated in date order."""
 
     serializer_class = EventSerializer

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from timeline.api.filters.base import StrictFilterBackend, allowed_params, reject_unknown_params, validated_filterset
 from timeline.api.filters.settlements import PenaltyStatsFilterSet
+from timeline.api.response_cache import CachedReadMixin
 from timeline.api.schema import PENALTY_STATS_EXAMPLE
 from timeline.api.serializers.stats import PenaltyStatsSerializer
 from timeline.api.views.base import CSVAttachmentMixin
@@ -14,7 +15,7 @@ from timeline.models import Settlement
 from timeline.selectors.penalties import penalty_totals
 
 
-class PenaltyStatsView(CSVAttachmentMixin, generics.GenericAPIView):
+class PenaltyStatsView(CachedReadMixin, CSVAttachmentMixin, generics.GenericAPIView):
     """Penalty totals over the settlements the filters select (the settlement filters, plus group_by).
 
     Per group and currency: gross, credited (credited against or deemed satisfied by another

@@ -13,7 +13,7 @@ from django.core.serializers import sort_dependencies
 from django.db import models
 from simple_history.models import HistoricalChanges
 
-from timeline.models import PenaltyTotal, Source
+from timeline.models import DataVersion, PenaltyTotal, Source
 
 APP_LABEL = "timeline"
 RECORD_KEYS = {"model", "fields"}
@@ -23,12 +23,12 @@ RECORD_KEYS = {"model", "fields"}
 def editor_models():
     """Timeline models editors write, each after every model it references (self-references aside).
 
-    Audit trails and the penalty totals are derived from the records, never written by editors.
+    Audit trails, the penalty totals and the data version are derived from the records, never
+    written by editors.
     """
     app = apps.get_app_config(APP_LABEL)
-    wanted = [
-        model for model in app.get_models() if not issubclass(model, HistoricalChanges) and model is not PenaltyTotal
-    ]
+    derived = (PenaltyTotal, DataVersion)
+    wanted = [model for model in app.get_models() if not issubclass(model, HistoricalChanges) and model not in derived]
     return tuple(sort_dependencies([(app, wanted)]))
 
 
