@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from tests.conftest import shared_rows
 from timeline import models
 from timeline.services.events import events_sync_all
 from timeline.services.roles import roles_ensure
@@ -265,9 +266,12 @@ def build_world():
     )
 
 
+shared_world = shared_rows(build_world)
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(shared_world, db):
+    return shared_world.data()
 
 
 def change_url(obj):

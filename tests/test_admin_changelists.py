@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
+from tests.conftest import shared_rows
 from tests.test_admin import build_world, changelist_url
 from timeline import models
 
@@ -34,9 +35,12 @@ SEARCHES = [
 ]
 
 
+shared_world = shared_rows(build_world)
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(shared_world, db):
+    return shared_world.data()
 
 
 def search_ids(model_admin, term, *, stock):

@@ -21,6 +21,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from tests import factories
+from tests.conftest import shared_rows
 from timeline import models
 from timeline.admin import actions, entities, money, people
 from timeline.admin.common import FactAdminMixin, RefuseCitedDeleteMixin, TimelineModelAdmin
@@ -71,8 +72,7 @@ class World:
     sentence: models.Sentence
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     doj_release = factories.SourceFactory(key="doj-release")
     sec_order = factories.SourceFactory(key="sec-order")
     doj = factories.AuthorityFactory(name="Department of Justice", slug="doj")
@@ -138,6 +138,14 @@ def world(db):
         forfeiture,
         sentence,
     )
+
+
+shared_world = shared_rows(build_world)
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return shared_world.data()
 
 
 # Files, and the admin's import and export pages

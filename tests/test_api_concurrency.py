@@ -9,13 +9,11 @@ import pytest
 import yaml
 from django.db import connection, transaction
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
 from timeline import models
 from timeline.services.events import events_sync
-from timeline.services.roles import roles_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -98,19 +96,6 @@ def source():
     return factories.SourceFactory(key="s")
 
 
-def editor_client(username="editor"):
-    user = factories.UserFactory(username=username)
-    user.groups.add(roles_ensure()["editor"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
-@pytest.fixture
-def editor():
-    return editor_client()
-
-
 def build(name, source):
     model, builder = RESOURCES[name]
     lookup, patch, put = builder(source)
@@ -181,11 +166,11 @@ def test_write_with_the_current_etag_succeeds(name, method, source, editor):
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 @pytest.mark.parametrize("name", RESOURCES)
-def test_write_based_on_a_stale_version_is_412_with_the_current_etag(name, method, source, editor):
+def test_write_based_on_a_stale_version_is_412_with_the_current_etag(name, method, source, editor, api_client_for):
     model, url, patch, put = build(name, source)
     stale = editor.get(url)["ETag"]
     # Another editor changes the record in between.
-    other = editor_client("other")
+    other = api_client_for("other", "editor")
     assert other.patch(url, patch, format="json", HTTP_IF_MATCH=stale).status_code == 200
     current = other.get(url)["ETag"]
     before = snapshot(model)
@@ -309,10 +294,10 @@ def run_concurrently(functions):
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_of_concurrent_writers_with_the_same_etag_exactly_one_wins():
+def test_of_concurrent_writers_with_the_same_etag_exactly_one_wins(api_client_for):
     factories.EventFactory(key="contested", description="", sources=[factories.SourceFactory()])
     url = reverse("api:event-detail", args=["contested"])
-    writers = [editor_client(f"writer-{n}") for n in range(6)]
+    writers = [api_client_for(f"writer-{n}", "editor") for n in range(6)]
     for round_number in range(5):
         etag = writers[0].get(url)["ETag"]
 
@@ -328,12 +313,12 @@ def test_of_concurrent_writers_with_the_same_etag_exactly_one_wins():
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_the_version_is_checked_after_the_row_lock_is_taken():
+def test_the_version_is_checked_after_the_row_lock_is_taken(api_client_for):
     """A writer whose ETag was current when it arrived, but who waited for the lock while another
     transaction changed the record, is refused: the comparison happens under the lock."""
     factories.EventFactory(key="locked", title="Original", sources=[factories.SourceFactory()])
     url = reverse("api:event-detail", args=["locked"])
-    writer = editor_client()
+    writer = api_client_for("editor", "editor")
     etag = writer.get(url)["ETag"]
     outcome = {}
 

@@ -5,33 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
 from timeline import models
-from timeline.services.roles import roles_ensure
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-
-
-def client_for(username, role):
-    user = factories.UserFactory(username=username)
-    user.groups.add(roles_ensure()[role])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
-@pytest.fixture
-def editor():
-    return client_for("alice", "editor")
-
-
-@pytest.fixture
-def viewer():
-    return client_for("victor", "viewer")
 
 
 @pytest.fixture

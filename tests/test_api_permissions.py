@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
@@ -153,15 +152,6 @@ def reader():
     user = factories.UserFactory(username="reader")
     client = APIClient()
     client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def editor():
-    user = factories.UserFactory(username="editor")
-    user.groups.add(roles_ensure()["editor"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
 
 

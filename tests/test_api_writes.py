@@ -6,24 +6,13 @@ import datetime
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from tests import factories
 from timeline import models
 from timeline.api.exceptions import exception_handler
-from timeline.services.roles import roles_ensure
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    user = factories.UserFactory(username="editor")
-    user.groups.add(roles_ensure()["editor"])
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

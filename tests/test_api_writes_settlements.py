@@ -5,23 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from tests import factories
 from timeline import models
-from timeline.services.roles import roles_ensure
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    user = factories.UserFactory(username="editor")
-    user.groups.add(roles_ensure()["editor"])
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

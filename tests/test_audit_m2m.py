@@ -12,22 +12,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.conftest import shared_rows
 from tests.loader_samples import find, sample_records, write_records
 from tests.test_admin import build_world, change_url, post_data
-from tests.test_api_history import changes_of, client_for, history_url
+from tests.test_api_history import changes_of, history_url
 from timeline import models
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    return client_for("alice", "editor")
-
-
-@pytest.fixture
-def viewer():
-    return client_for("victor", "viewer")
 
 
 def trail(client, name, lookup, **params):
@@ -198,9 +189,12 @@ def test_history_query_count_is_the_same_for_a_small_and_a_large_page(name, djan
 # Through the admin
 
 
+shared_world = shared_rows(build_world)
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(shared_world, db):
+    return shared_world.data()
 
 
 def test_admin_change_form_sources_are_in_both_trails(admin_client, world, viewer):
@@ -250,6 +244,8 @@ def test_admin_history_page_query_count_does_not_grow_with_entries(admin_client)
             assert admin_client.get(url).status_code == 200
         return len(queries)
 
+    # The first page also fills the process-wide content type cache: measure only after it.
+    history_queries("first", 1)
     assert history_queries("small", 3) == history_queries("large", 30)
 
 

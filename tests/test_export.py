@@ -8,7 +8,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import fixture_files
+from tests.conftest import SharedRows, fixture_files
 from tests.loader_samples import canonical_dump, empty_timeline, rec, sample_records, write_records
 from timeline import models
 from timeline.services.export import export_timeline
@@ -38,9 +38,22 @@ def second_case():
     ]  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def shared_sample(django_db_setup, django_db_blocker, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sample")
+
+    def load():
+        load_paths([write_records(folder, "sample.json", sample_records() + second_case())])
+
+    rows = SharedRows(django_db_blocker, load)
+    yield rows
+    rows.close()
+
+
 @pytest.fixture
-def loaded(tmp_path):
-    load_paths([write_records(tmp_path, "sample.json", sample_records() + second_case())])
+def loaded(shared_sample, db):
+    """The sample and a second case, loaded once for the module."""
+    shared_sample.data()
 
 
 def export_to(path, **options):

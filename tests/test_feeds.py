@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from tests.conftest import shared_rows
 from tests.test_pages import ESCAPED_SCRIPT, SCRIPT, build_story
 from timeline import models
 
@@ -25,9 +26,12 @@ def entry_titles(feed):
     return [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")]
 
 
+shared_story = shared_rows(build_story)
+
+
 @pytest.fixture
-def story(db):
-    return build_story()
+def story(shared_story, db):
+    return shared_story.data()
 
 
 def test_all_events_feed_is_valid_atom_newest_change_first(client, story):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
+from tests.conftest import SharedRows
 from tests.loader_samples import (
     canonical_dump,
     find,
@@ -33,12 +34,38 @@ def load_failure(paths, **options):
     return failed.value.problems
 
 
-@pytest.fixture
-def loaded(tmp_path):
-    """The sample dataset loaded; returns the file it came from."""
-    path = write_records(tmp_path, "sample.json", sample_records())
+def load_sample(folder):
+    path = write_records(folder, "sample.json", sample_records())
     load_paths([path])
     return path
+
+
+@pytest.fixture(scope="module", params=["empty database", "loaded database"])
+def shared_database(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """No rows, or the sample dataset loaded, for the module's tests that run on both."""
+    folder = tmp_path_factory.mktemp("sample")
+    rows = SharedRows(django_db_blocker, lambda: load_sample(folder) if request.param == "loaded database" else None)
+    yield rows
+    rows.close()
+
+
+@pytest.fixture
+def over(shared_database, db):
+    """The database bad input is loaded over: empty, or holding the sample dataset."""
+
+
+@pytest.fixture(scope="module")
+def shared_sample(django_db_setup, django_db_blocker, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sample")
+    rows = SharedRows(django_db_blocker, lambda: load_sample(folder))
+    yield rows
+    rows.close()
+
+
+@pytest.fixture
+def loaded(shared_sample, db):
+    """The sample dataset loaded (once for the module); returns the file it came from."""
+    return shared_sample.data()
 
 
 def test_load_writes_every_record_with_its_references_and_syncs_the_timeline(tmp_path):
@@ -355,10 +382,7 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("break_it", BAD_INPUTS, ids=lambda case: case.__name__)
-@pytest.mark.parametrize("over", ["empty database", "loaded database"])
 def test_bad_input_loads_nothing_and_names_the_problem(tmp_path, break_it, over):
-    if over == "loaded database":
-        load_paths([write_records(tmp_path, "good.json", sample_records())])
     records = sample_records()
     model, field, text = break_it(records)
     path = write_records(tmp_path, "edited.json", records)

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.conftest import shared_rows
 from timeline import models
 from timeline.pages.charts import ChartRow, bar_chart_svg, compact_amount, nice_step
 from timeline.services.events import events_sync
@@ -284,9 +285,12 @@ def page(client, name, status=200, query=None, **kwargs):
     return response.content.decode()
 
 
+shared_story = shared_rows(build_story)
+
+
 @pytest.fixture
-def story(db):
-    return build_story()
+def story(shared_story, db):
+    return shared_story.data()
 
 
 # Case page

@@ -33,7 +33,6 @@ from timeline.selectors.penalties import (
     penalty_totals_from_table,
 )
 from timeline.services.penalty_totals import PenaltyTotalsRebuild, penalty_totals_rebuild
-from timeline.services.roles import roles_ensure
 from timeline.services.synthetic import synthetic_generate
 
 D = datetime.date
@@ -112,15 +111,6 @@ def world(source):
         resolved_on=D(2023, 11, 21),
     )
     return {"doj": doj, "fincen": fincen, "plea": plea}
-
-
-@pytest.fixture
-def editor():
-    user = factories.UserFactory(username="editor")
-    user.groups.add(roles_ensure()["editor"])
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def if_match(client, url):
