@@ -182,8 +182,10 @@ def run_size(args, size):
         if paths:
             print(f"Throughput: gunicorn {args.workers} workers x {args.threads} threads, {args.concurrency} clients, "
                   f"{args.throughput_seconds:.0f} s...")  # fmt: skip
-            for label, cache_seconds in (("computed", "0"), ("cached", None)):
-                env = {"API_CACHE_SECONDS": cache_seconds} if cache_seconds is not None else {}
+            for key, label, env in (
+                ("throughput", "computed", {"API_CACHE_SECONDS": "0"}),
+                ("throughput_cached", "cached", {}),
+            ):
                 throughput = measure_throughput(
                     paths,
                     seconds=args.throughput_seconds,
@@ -197,7 +199,6 @@ def run_size(args, size):
                     f"{throughput.seconds:.1f} s (p50 {_fmt(throughput.p50_ms)} ms, p95 {_fmt(throughput.p95_ms)} ms, "
                     f"errors {throughput.errors}, statuses {throughput.statuses}); target >= 400/s"
                 )
-                key = "throughput" if label == "computed" else "throughput_cached"
                 run[key] = {**throughput.__dict__, "requests_per_second": throughput.requests_per_second}
         else:
             print("Throughput: skipped, no list endpoint answers yet.")

@@ -16,6 +16,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db.models import Q
 
+from tests.tables import data_models
 from timeline import models
 from timeline.selectors.penalties import penalty_totals
 from timeline.selectors.timelines import case_timeline, entity_timeline, related_entity_ids
@@ -52,12 +53,7 @@ def records(path):
 
 
 def timeline_models():
-    # The data version is not data: it moves with every write, an identical reload included.
-    return [
-        model
-        for model in apps.get_app_config("timeline").get_models(include_auto_created=True)
-        if model is not models.DataVersion
-    ]
+    return data_models(include_auto_created=True)
 
 
 def snapshot():

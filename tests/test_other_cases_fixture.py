@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db.models import F
 
+from tests.tables import data_models
 from timeline import models
 from timeline.selectors.penalties import penalty_totals
 from timeline.selectors.timelines import case_timeline
@@ -58,8 +59,7 @@ def snapshot():
     """Every row of every timeline table (through tables and audit history included), by primary key."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values())
-        for model in apps.get_app_config("timeline").get_models(include_auto_created=True)
-        if model is not models.DataVersion  # not data: it moves with every write, an identical reload included
+        for model in data_models(include_auto_created=True)
     }
 
 

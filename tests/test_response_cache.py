@@ -11,7 +11,6 @@ import time
 
 import psycopg
 import pytest
-from django.apps import apps
 from django.core import serializers
 from django.core.cache import caches
 from django.core.management import call_command
@@ -22,6 +21,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.tables import data_models
 from tests.test_admin_stale import change_url, open_form
 from timeline import models
 from timeline.selectors.data_version import current_data_version
@@ -273,8 +273,8 @@ def test_the_throttle_still_counts_cached_answers(action, settings):
 def watched_tables():
     return {
         model._meta.db_table
-        for model in apps.get_app_config("timeline").get_models(include_auto_created=True)
-        if not model._meta.db_table.startswith("timeline_historical") and model is not models.DataVersion
+        for model in data_models(include_auto_created=True)
+        if not model._meta.db_table.startswith("timeline_historical")
     }
 
 

@@ -9,11 +9,11 @@ text field" or "every date" really reaches all of them. Writes to existing recor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.urls import reverse
 
 from tests import factories
+from tests.tables import data_models
 from timeline import models
 
 WRITE_METHODS = ("post", "put", "patch")
@@ -449,13 +449,7 @@ def send(client, method, url, body=None, *, raw=None, content_type="application/
 
 def row_counts():
     """Rows in every timeline table (through tables and audit trail included, the data version not), in one query."""
-    tables = sorted(
-        {
-            model._meta.db_table
-            for model in apps.get_app_config("timeline").get_models(include_auto_created=True)
-            if model._meta.model_name != "dataversion"
-        }
-    )
+    tables = sorted({model._meta.db_table for model in data_models(include_auto_created=True)})
     quote = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)
     with connection.cursor() as cursor:
