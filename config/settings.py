@@ -44,6 +44,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # First, so its admin/index.html (recent events) extends the stock admin index.
     "timeline",
+    "timeline.watch",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -169,6 +170,14 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("API_CACHE_MAX_ENTRIES", "500"))},
     },
 }
+
+# Agency watch (timeline.watch): who the publishers may contact about our requests, and how politely we ask.
+WATCH_CONTACT = os.environ.get("WATCH_CONTACT", "")
+WATCH_TIMEOUT = float(os.environ.get("WATCH_TIMEOUT", "30"))
+WATCH_RETRIES = int(os.environ.get("WATCH_RETRIES", "4"))
+WATCH_BACKOFF = float(os.environ.get("WATCH_BACKOFF", "1"))
+# Seconds between two requests to one publisher; SEC.gov allows at most 10 requests a second.
+WATCH_MIN_INTERVAL = float(os.environ.get("WATCH_MIN_INTERVAL", "1"))
 
 LOGGING = {
     "version": 1,

@@ -13,15 +13,22 @@ ROLE_NAMES = ("viewer", "editor", "admin")
 ACCOUNT_MODELS = (("auth", "user"), ("auth", "group"), ("authtoken", "token"), ("authtoken", "tokenproxy"))
 
 
+# Apps whose records the roles read and write: timeline itself and the agency-watch inbox.
+TIMELINE_APPS = ("timeline", "timeline_watch")
+
+
 def _timeline_permissions(actions):
     """Permissions on timeline models; the audit trail is never writable, only viewable."""
-    codenames = [
-        f"{action}_{model._meta.model_name}"
-        for model in apps.get_app_config("timeline").get_models()
-        for action in actions
-        if action == "view" or not model._meta.model_name.startswith("historical")
-    ]
-    return Permission.objects.filter(content_type__app_label="timeline", codename__in=codenames)
+    permissions = Permission.objects.none()
+    for app_label in TIMELINE_APPS:
+        codenames = [
+            f"{action}_{model._meta.model_name}"
+            for model in apps.get_app_config(app_label).get_models()
+            for action in actions
+            if action == "view" or not model._meta.model_name.startswith("historical")
+        ]
+        permissions |= Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    return permissions
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Agency watch: official enforcement releases read into an inbox that editors review."""
