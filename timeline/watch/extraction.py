@@ -36,7 +36,7 @@ AMOUNT = re.compile(
     r"(?:(?P<qualifier>" + "|".join(QUALIFIERS) + r")\s+)?"
     r"(?P<currency>\$|USD\s?|US\$)(?P<number>" + NUMBER + r")"
     r"(?:\s*(?P<scale>" + SCALE + r")\b)?"
-    r"(?:\s*(?:to|-|–)\s*\$?(?P<upper>" + NUMBER + r")(?:\s*(?P<upper_scale>" + SCALE + r")\b)?)?",
+    r"(?:\s*(?:to|-|\u2013)\s*\$?(?P<upper>" + NUMBER + r")(?:\s*(?P<upper_scale>" + SCALE + r")\b)?)?",
     re.IGNORECASE,
 )
 # The kind of payment an amount is, by the words nearest to it (first pattern wins a tie).

@@ -79,7 +79,8 @@ class Command(BaseCommand):
                 len([entry for entry in getattr(summary, name) if entry[0] == slug])
                 for name in ("new", "changed", "unchanged", "failed")
             ]
-            self.stdout.write(f"{slug}: {counts[0]} new, {counts[1]} changed, {counts[2]} unchanged, {counts[3]} failed")
+            new, changed, unchanged, failed = counts
+            self.stdout.write(f"{slug}: {new} new, {changed} changed, {unchanged} unchanged, {failed} failed")
         for slug, release_id in summary.changed:
             self.stdout.write(f"changed since read: {slug} {release_id}")
         for slug, release_id, reason in summary.failed:
