@@ -124,12 +124,15 @@ def test_from_dir_fills_the_inbox_and_a_rerun_changes_nothing():
 
 
 def test_network_runs_need_a_contact(server):
-    with override_settings(WATCH_CONTACT=""), pytest.raises(CommandError, match="WATCH_CONTACT"):
+    with override_settings(WATCH_CONTACT=""), pytest.raises(CommandError, match="WATCH_CONTACT") as raised:
         watch("--base-url", server.url)
+    assert raised.value.returncode == 2
+    assert server.requests == []
 
 
 def test_bad_since_and_bad_dir_are_named(tmp_path):
-    with pytest.raises(CommandError, match="--since"):
+    with pytest.raises(CommandError, match="--since") as raised:
         watch("--from-dir", str(SAMPLES), "--since", "21/11/2023")
+    assert raised.value.returncode == 2
     with pytest.raises(CommandError, match=r"manifest\.json"):
         watch("--from-dir", str(tmp_path))

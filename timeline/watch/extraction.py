@@ -53,7 +53,11 @@ KINDS = (
 )
 # A figure announced as the sum of others ("a total criminal penalty of", "in total ... require").
 TOTAL = re.compile(r"\btotal\b|\bin aggregate\b|\bcombined\b", re.I)
-KIND_WINDOW = 70  # characters on either side of an amount searched for its kind
+KIND_WINDOW = 70
+# What may stand between a kind's words and the figure they name: "penalty of approximately $".
+NAMES_AMOUNT = re.compile(
+    r"\w*\s+(?:of|totaling|totalling|amounting to|in the amount of)\s+(?:" + "|".join(QUALIFIERS) + r")?\s*$", re.I
+)  # characters on either side of an amount searched for its kind
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
@@ -80,7 +84,10 @@ CAPTION = re.compile(
     r"(?:United States|Securities and Exchange Commission|SEC|CFTC|Commodity Futures Trading Commission)"
     r"\s+v\.\s+(?P<name>[A-Z][^,(\n]*?)(?:,\s+et al\.|,\s+No\.|\s+\(|,|$)"
 )
-MATTER = re.compile(r"In the Matter of\s+(?P<name>[A-Z][^,\n]*?)(?:,\s+et\.? al\.|,|\s+d/b/a|$)")
+MATTER = re.compile(
+    r"In the Matter of\s+(?P<name>[A-Z][^,\n]*?"
+    r"(?:,\s+(?:Inc|Ltd|LLC|Corp|L\.P)\.?(?=[,\s]|$)|(?=,\s+et\.? al\.|,|\s+d/b/a|\n|$)))"
+)
 LEADING_WORDS = re.compile(r"^(?:The|A|An|With|And|Against|Between|Of|On|By)\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])|\n")
 
@@ -109,12 +116,15 @@ def _money(number, scale):
 
 
 def _kind(text, start, end):
-    """The payment kind whose words stand nearest the amount, with 'suspended' kept apart as a flag."""
+    """The payment kind whose words stand nearest the amount, with 'suspended' kept apart as a flag;
+    "<kind> of $X" binds closest of all, as in "disgorgement of $4,495,564 plus prejudgment interest"."""
     before = text[max(0, start - KIND_WINDOW) : start]
     after = text[end : end + KIND_WINDOW]
     best, suspended = ("", None), False
     for kind, pattern in KINDS:
-        distances = [len(before) - m.end() for m in pattern.finditer(before)]
+        distances = [
+            0 if NAMES_AMOUNT.match(before[m.end() :]) else len(before) - m.end() for m in pattern.finditer(before)
+        ]
         distances += [m.start() for m in pattern.finditer(after)]
         if not distances:
             continue
@@ -187,8 +197,20 @@ def statutes(text, spans):
 
 
 def _clean_name(name):
-    name = LEADING_WORDS.sub("", " ".join(name.split())).strip(" ,;:")
-    return name
+    return LEADING_WORDS.sub("", " ".join(name.split())).strip(" ,;:")
+
+
+# Legal-form words that differ between releases of one company ("Ltd." and "Limited").
+LEGAL_FORMS = re.compile(
+    r"[,.]?\s+(?:ltd|limited|inc|incorporated|llc|l\.l\.c|corp|corporation|co|plc|gmbh|ag|s\.a|n\.a|llp|l\.p)\.?$",
+    re.IGNORECASE,
+)
+
+
+def name_key(name):
+    """A name without its legal form, punctuation or case: 'Binance Holdings, Ltd.' -> 'binance holdings'."""
+    stem = LEGAL_FORMS.sub("", " ".join(name.split()).strip(" ,."))
+    return re.sub(r"[^\w ]", "", stem).lower().strip()
 
 
 def parties(text, spans, known=()):
@@ -196,21 +218,20 @@ def parties(text, spans, known=()):
     any name or alias of an entity timeline already holds (``known``, longest first)."""
     found, seen = [], set()
 
-    def add(name, match, group="name"):
+    def add(name, match, group="name", shortest=3):
         name = _clean_name(name)
-        if len(name) < 3 or name.lower() in seen:
+        if len(name) < shortest or not name_key(name) or name_key(name) in seen:
             return
-        seen.add(name.lower())
+        seen.add(name_key(name))
         found.append(_value("party", match, spans, text, value=name, group=group))
 
     for pattern in (CAPTION, MATTER, COMPANY):
         for match in pattern.finditer(text):
             add(match["name"], match)
     for name in sorted(known, key=len, reverse=True):
-        for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
-            if not any(name.lower() in other for other in seen):
-                add(name, match, group=0)
-            break
+        match = re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)
+        if match and not any(name_key(name) in other for other in seen):
+            add(name, match, group=0, shortest=2)
     return found
 
 
@@ -236,11 +257,20 @@ def _first_of_each(values):
     return kept
 
 
+def _headlines(found, text):
+    """A figure in the title (the first line) is the release's headline total, not one payment."""
+    title_end = text.find("\n") if "\n" in text else len(text)
+    for value in found:
+        if value["start"] < title_end:
+            value["kind"] = "total"
+    return found
+
+
 def extract(text, known_names=()):
-    """Every candidate in ``text``, by field; plain data (JSON-ready), values as strings."""
+    """Every candidate in ``text`` (title on the first line), by field; JSON-ready, values as strings."""
     spans = sentence_spans(text)
     return {
-        "amounts": amounts(text, spans),
+        "amounts": _headlines(amounts(text, spans), text),
         "dates": _first_of_each(dates(text, spans)),
         "dockets": _first_of_each(dockets(text, spans)),
         "statutes": _first_of_each(statutes(text, spans)),

@@ -1,23 +1,11 @@
 """Reads the inbox needs: which timeline entity a party name probably is, and the names to look for."""
 
-import re
-
 from django.db.models import Q
 
 from timeline.models import Entity, EntityAlias, EntityKind
+from timeline.watch.extraction import name_key
 
-# Legal-form words that differ between releases of one company ("Ltd." and "Limited").
-LEGAL_FORMS = re.compile(
-    r"[,.]?\s+(?:ltd|limited|inc|incorporated|llc|l\.l\.c|corp|corporation|co|plc|gmbh|ag|s\.a|n\.a|llp|l\.p)\.?$",
-    re.IGNORECASE,
-)
 PARTY_KINDS = (EntityKind.PERSON, EntityKind.COMPANY, EntityKind.ORGANIZATION)
-
-
-def name_key(name):
-    """A name without its legal form, punctuation or case: 'Binance Holdings, Ltd.' -> 'binance holdings'."""
-    stem = LEGAL_FORMS.sub("", " ".join(name.split()).strip(" ,."))
-    return re.sub(r"[^\w ]", "", stem).lower().strip()
 
 
 def known_party_names():

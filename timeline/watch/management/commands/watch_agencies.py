@@ -1,6 +1,5 @@
 """Read the agencies' enforcement releases into the review inbox; for cron or by hand."""
 
-import logging
 from datetime import date
 
 from django.conf import settings
@@ -12,13 +11,14 @@ from timeline.watch.publishers import publishers
 from timeline.watch.services import watch_run
 
 EXIT_NOTHING_READ = 1
+EXIT_USAGE = 2
 
 
 def iso_date(value):
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--since: {value!r} is not a date (YYYY-MM-DD)") from exc
+        raise CommandError(f"--since: {value!r} is not a date (YYYY-MM-DD)", returncode=EXIT_USAGE) from exc
 
 
 class Command(BaseCommand):
@@ -41,18 +41,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        logging.getLogger("httpx").setLevel(logging.WARNING)
         since = iso_date(options["since"]) if options["since"] else None
         chosen = {slug: p for slug, p in publishers().items() if slug in (options["publisher"] or publishers())}
         if not options["from_dir"] and not settings.WATCH_CONTACT:
             raise CommandError(
                 "Set WATCH_CONTACT (an e-mail address or URL) first: the publishers ask automated clients to "
-                "say who they are, and SEC.gov refuses undeclared ones."
+                "say who they are, and SEC.gov refuses undeclared ones.",
+                returncode=EXIT_USAGE,
             )
         try:
             transport = DirectoryTransport(options["from_dir"]) if options["from_dir"] else None
         except (OSError, ValueError, KeyError) as exc:
-            raise CommandError(f"--from-dir {options['from_dir']}: no readable manifest.json ({exc})") from exc
+            raise CommandError(
+                f"--from-dir {options['from_dir']}: no readable manifest.json ({exc})", returncode=EXIT_USAGE
+            ) from exc
         fetchers = {
             slug: Fetcher(
                 options["base_url"] or publisher.base_url,
