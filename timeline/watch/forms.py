@@ -83,7 +83,9 @@ class AcceptForm(forms.Form):
             self.fields[prefix + "entity"] = forms.ModelChoiceField(
                 parties, required=False, initial=found[0].pk if found else None, label="existing entity"
             )
-            self.fields[prefix + "name"] = forms.CharField(max_length=255, initial=party["value"], label="new name")
+            self.fields[prefix + "name"] = forms.CharField(
+                max_length=255, initial=party["value"], required=False, label="new name"
+            )
             self.fields[prefix + "slug"] = forms.SlugField(
                 max_length=100, required=False, initial=slugify(party["value"])[:100], label="new slug"
             )
@@ -92,7 +94,9 @@ class AcceptForm(forms.Form):
                 initial=_party_kind(party["value"]),
                 label="kind",
             )
-            self.fields[prefix + "role"] = forms.ChoiceField(choices=PartyRole.choices, label="role")
+            self.fields[prefix + "role"] = forms.ChoiceField(
+                choices=PartyRole.choices, initial=PartyRole.DEFENDANT, label="role"
+            )
             self.party_rows.append((index, party, found, [self[prefix + name] for name in PARTY_FIELDS]))
         payer_choices = [(str(index), party["value"]) for index, party in enumerate(self.party_candidates)]
         self.amount_rows = []
@@ -128,8 +132,10 @@ class AcceptForm(forms.Form):
             self.add_error("case", "Choose a case, or give the new case a title and a slug.")
         included = [row[0] for row in self.party_rows if data.get(f"party_{row[0]}_include")]
         for index in included:
-            if not data.get(f"party_{index}_entity") and not data.get(f"party_{index}_slug"):
-                self.add_error(f"party_{index}_slug", "Pick an existing entity or give the new one a slug.")
+            if not data.get(f"party_{index}_entity") and not (
+                data.get(f"party_{index}_slug") and data.get(f"party_{index}_name")
+            ):
+                self.add_error(f"party_{index}_slug", "Pick an existing entity or give the new one a name and slug.")
         for index, _, _ in self.amount_rows:
             if not data.get(f"amount_{index}_include"):
                 continue
