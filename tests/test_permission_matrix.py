@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.write_payloads import RESOURCES, build_world, module_transaction, row_counts, send
+from timeline.watch.models import InboxItem
 
 ROLES = ("anonymous", "viewer", "editor", "admin", "superuser")
 
@@ -60,6 +61,18 @@ ACCOUNT_ADMIN = {
     "admin": dict.fromkeys(ADMIN_PAGES, 200),
     "superuser": dict.fromkeys(ADMIN_PAGES, 200),
 }
+# The agency-watch inbox: items come only from the publishers (no add) and stay on record (no delete);
+# viewers read the review page, editors and admins decide on it.
+WATCH_ADMIN = {
+    "anonymous": ANONYMOUS_ADMIN,
+    **{
+        role: {"changelist": 200, "add": 403, "change": 200, "delete": 403, "history": 200}
+        for role in ("viewer", "editor", "admin", "superuser")
+    },
+}
+# The review page's decisions, posted empty: refused for viewers, a 400 with field errors for deciders.
+WATCH_DECISIONS = ("accept", "merge", "reject")
+WATCH_DECISION = {"anonymous": 302, "viewer": 403, "editor": 400, "admin": 400, "superuser": 400}
 ADMIN_INDEX = {"anonymous": 302, "viewer": 200, "editor": 200, "admin": 200, "superuser": 200}
 # The field each resource's PATCH changes.
 PATCHED_FIELD = {
@@ -75,8 +88,8 @@ PATCHED_FIELD = {
 
 
 def admin_expected(model, role, page):
-    table = TIMELINE_ADMIN if model._meta.app_label == "timeline" else ACCOUNT_ADMIN
-    return table[role][page]
+    tables = {"timeline": TIMELINE_ADMIN, "timeline_watch": WATCH_ADMIN}
+    return tables.get(model._meta.app_label, ACCOUNT_ADMIN)[role][page]
 
 
 def cells():
@@ -101,6 +114,10 @@ def cells():
             yield pytest.param(("document", name, "get"), role, 200, id=f"api-{name}-get-{role}")
     for role in ROLES:
         yield pytest.param(("admin-index", None, None), role, ADMIN_INDEX[role], id=f"admin-index-{role}")
+    for decision in WATCH_DECISIONS:
+        for role in ROLES:
+            expected = WATCH_DECISION[role]
+            yield pytest.param(("watch", None, decision), role, expected, id=f"admin-watch-{decision}-{role}")
     for model in admin.site._registry:
         for page in ADMIN_PAGES:
             for role in ROLES:
@@ -121,6 +138,9 @@ def matrix(django_db_setup, django_db_blocker):
     with module_transaction(django_db_blocker), django_db_blocker.unblock():
         world = build_world()
         factories.EntityRelationshipFactory(subject=factories.PersonFactory(slug="w-officer"))
+        InboxItem.objects.create(
+            publisher="sec", release_id="LR-26316", title="A release", text="A release\nIt states $1 million."
+        )
         users = {
             "viewer": factories.StaffUserFactory(username="matrix-viewer"),
             "editor": factories.StaffUserFactory(username="matrix-editor"),
@@ -189,6 +209,9 @@ def test_permission_matrix(row, role, expected, matrix, db):
         response = matrix["api"][role].get(reverse(DOCUMENTS[name]))
     elif kind == "admin-index":
         response = matrix["admin"][role].get(reverse("admin:index"))
+    elif kind == "watch":
+        item = InboxItem.objects.get(release_id="LR-26316")
+        response = matrix["admin"][role].post(reverse(f"admin:timeline_watch_inboxitem_{operation}", args=[item.pk]))
     else:
         response = matrix["admin"][role].get(admin_url(name, operation, matrix))
     assert response.status_code == expected, response.content[:500]
