@@ -117,7 +117,9 @@ class AcceptForm(forms.Form):
                 required=False,
                 label="amount",
             )
-            self.fields[prefix + "currency"] = forms.CharField(max_length=3, initial=amount.get("currency", "USD"))
+            self.fields[prefix + "currency"] = forms.CharField(
+                max_length=3, initial=amount.get("currency", "USD"), label="currency"
+            )
             self.fields[prefix + "approximate"] = forms.BooleanField(
                 required=False, initial=bool(amount.get("qualifier")), label="approximate"
             )
