@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from tests import factories
 from tests.watch_server import SAMPLES
 from tests.write_payloads import row_counts
-from timeline.models import Case, EnforcementAction, Entity, Event, Source
+from timeline.models import EnforcementAction, Entity, Event, Source
 from timeline.watch.forms import AcceptForm
 from timeline.watch.models import InboxItem, ItemStatus
 from timeline.watch.publishers import publishers
@@ -104,7 +104,7 @@ def test_accepting_the_cftc_release_records_components_parties_and_events_citing
     changes = {f"party_{i}_include": None for i in range(len(form.party_rows)) if i not in parties.values()}
     changes.update({f"amount_{i}_payer": str(parties["Binance"]) for i in included})
     changes[f"amount_{included[2]}_payer"] = str(parties["Changpeng Zhao"])
-    changes["case"] = str(Case.objects.get(slug="binance-changpeng-zhao").pk)
+    changes["case"] = "binance-changpeng-zhao"
     changes["court"] = str(Entity.objects.get(slug="usdc-nd-ill").pk)
     changes["docket_number"] = "1:23-cv-01887"  # the curated CFTC action already holds this docket
 
@@ -158,10 +158,10 @@ def test_merging_the_sec_dismissal_adds_its_event_to_the_existing_action(inbox, 
     review = editor_client.get(reverse("admin:timeline_watch_inboxitem_change", args=[item.pk]))
     assert review.status_code == 200
     # The docket the release names picks the action; the words pick the event type.
-    assert review.context["forms"]["merge"].initial["action"] == action
+    assert review.context["forms"]["merge"].initial["action"] == action.slug
     assert review.context["forms"]["merge"].initial["event_type"] == "dismissal"
     data = {
-        "action": action.pk,
+        "action": action.slug,
         "event_type": "dismissal",
         "event_date": "2025-05-29",
         "event_title": item.title,
@@ -184,7 +184,7 @@ def test_a_merge_with_a_bad_status_change_writes_nothing(inbox, editor_client):
     action = EnforcementAction.objects.get(slug="sec-v-binance")
     before = row_counts()
     data = {
-        "action": action.pk,
+        "action": action.slug,
         "event_type": "dismissal",
         "event_date": "2025-05-29",
         "event_title": item.title,
@@ -263,3 +263,12 @@ def test_a_failed_item_cannot_be_accepted(inbox, editor_client):
     assert b"page without content" in page.content and b'id="accept-form"' not in page.content
     response = editor_client.post(reverse("admin:timeline_watch_inboxitem_reject", args=[item.pk]), {"reason": "x"})
     assert response.status_code == 400
+
+
+def test_release_text_is_escaped_on_the_review_page(inbox, editor_client):
+    hostile = Release("LR-1", "https://www.sec.gov/x", "<script>alert(1)</script>", None, "Pay $5 <b>now</b>.")
+    inbox_item_record("sec", hostile)
+    item = InboxItem.objects.get(release_id="LR-1")
+    page = editor_client.get(reverse("admin:timeline_watch_inboxitem_change", args=[item.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>now</b>" not in page and ">$5</mark> &lt;b&gt;now&lt;/b&gt;" in page

@@ -52,7 +52,10 @@ def test_editor_reviews_the_marked_release_and_accepts_it(browser_page, ofac_ite
     assert party.inner_text() == "Binance Holdings, Ltd."
     row = page.locator("fieldset.watch-amount").first
     assert "968618825 USD" in row.inner_text()
-    assert "probably Binance Holdings Limited" in page.locator("fieldset.watch-party").first.inner_text()
+    assert (
+        "probably Binance Holdings Limited (binance-holdings)"
+        in page.locator("fieldset.watch-party").first.inner_text()
+    )
 
     # Pointing at the amount's form row lights up the words it was read from, and only while pointed at.
     row.hover()
@@ -63,7 +66,7 @@ def test_editor_reviews_the_marked_release_and_accepts_it(browser_page, ofac_ite
     assert serious_axe_violations(page) == []
 
     form = page.locator("#accept-form")
-    form.get_by_label("Case:", exact=True).select_option(label="Binance review case")
+    form.get_by_label("Case (slug):", exact=True).fill("binance-review")
     assert form.locator("#id_amount_0_kind").input_value() == "sanctions_settlement"
     form.get_by_role("button", name="Accept into timeline").click()
     page.wait_for_url(re.compile(re.escape(reverse("admin:timeline_watch_inboxitem_change", args=[ofac_item.pk]))))

@@ -31,7 +31,15 @@ def _party_kind(name):
 class AcceptForm(forms.Form):
     """Case, action, parties and settlement components, prefilled from the extracted values."""
 
-    case = forms.ModelChoiceField(Case.objects.order_by("title"), required=False, help_text="Or start a new case:")
+    # Slugs typed (or prefilled) rather than drop-downs: a database of a million records cannot list them all.
+    case = forms.ModelChoiceField(
+        Case.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.TextInput,
+        label="Case (slug)",
+        help_text="An existing case, by slug; or start a new case:",
+    )
     new_case_title = forms.CharField(max_length=300, required=False)
     new_case_slug = forms.SlugField(max_length=100, required=False)
     authority = forms.ModelChoiceField(Entity.objects.filter(kind=EntityKind.AUTHORITY).order_by("name"))
@@ -74,14 +82,19 @@ class AcceptForm(forms.Form):
             }
         )
         matches = entity_matches([party["value"] for party in self.party_candidates])
-        parties = Entity.objects.filter(kind__in=PARTY_KINDS).order_by("name")
+        parties = Entity.objects.filter(kind__in=PARTY_KINDS)
         self.party_rows = []
         for index, party in enumerate(self.party_candidates):
             prefix = f"party_{index}_"
             found = matches.get(party["value"], [])
             self.fields[prefix + "include"] = forms.BooleanField(required=False, initial=True, label="include")
             self.fields[prefix + "entity"] = forms.ModelChoiceField(
-                parties, required=False, initial=found[0].pk if found else None, label="existing entity"
+                parties,
+                to_field_name="slug",
+                widget=forms.TextInput,
+                required=False,
+                initial=found[0].slug if found else None,
+                label="existing entity (slug)",
             )
             self.fields[prefix + "name"] = forms.CharField(
                 max_length=255, initial=party["value"], required=False, label="new name"
@@ -256,7 +269,13 @@ def _flat(messages):
 class MergeForm(forms.Form):
     """A follow-up release: the action it belongs to and the event it adds."""
 
-    action = forms.ModelChoiceField(EnforcementAction.objects.select_related("case").order_by("caption"))
+    action = forms.ModelChoiceField(
+        EnforcementAction.objects.select_related("case"),
+        to_field_name="slug",
+        widget=forms.TextInput,
+        label="Action (slug)",
+        help_text="Prefilled with the action whose docket the release names.",
+    )
     event_type = forms.ChoiceField(choices=EventType.choices)
     event_date = forms.DateField()
     event_title = forms.CharField(max_length=300)
@@ -270,7 +289,10 @@ class MergeForm(forms.Form):
         event_type = next((kind for word, kind in FOLLOW_UP_WORDS if word in text), EventType.COURT_ORDER)
         self.initial.update(
             {
-                "action": EnforcementAction.objects.filter(docket_number__in=dockets).order_by("pk").first()
+                "action": EnforcementAction.objects.filter(docket_number__in=dockets)
+                .order_by("pk")
+                .values_list("slug", flat=True)
+                .first()
                 if dockets
                 else None,
                 "event_type": event_type,
