@@ -39,6 +39,8 @@ def action(source):
         "action_type": "civil",
         "caption": "SEC v. Example",
         "sources": [source.key],
+        "parties": [],
+        "charges": [],
     }
     return "one", {"caption": "SEC v. Example Ltd."}, body
 
@@ -46,6 +48,7 @@ def action(source):
 def settlement(source):
     record = factories.SettlementFactory(slug="one", sources=[source])
     body = {"slug": "one", "action": record.action.slug, "kind": "consent_order", "title": "C", "sources": [source.key]}
+    body.update(components=[], monitors=[], restrictions=[])  # a PUT lists every nested item to keep
     return "one", {"title": "Consent order"}, body
 
 
@@ -63,7 +66,7 @@ def sentence(source):
 
 def pardon_request(source):
     record = factories.PardonRequestFactory(slug="one", sources=[source])
-    body = {"slug": "one", "person": record.person.slug, "status": "requested", "sources": [source.key]}
+    body = {"slug": "one", "person": record.person.slug, "status": "requested", "sources": [source.key], "history": []}
     return "one", {"summary": "A petition was filed."}, body
 
 

@@ -102,6 +102,9 @@ RELATION_FIELDS = {
     "source": 0,
     "event": 2,
 }
+# A record written with nested items: the entry after the page, and each nested list's trail (a list whose
+# owners are items of another list, credits of components, costs nothing while that list is empty).
+NESTED_LISTS = {"action": 1 + 2, "settlement": 1 + 3, "pardon-request": 1 + 1}
 
 
 @pytest.mark.parametrize("name", RESOURCES)
@@ -134,8 +137,8 @@ def test_query_count_does_not_grow_with_the_page(name, size, source, django_asse
     client.force_authenticate(factories.UserFactory(username="reader"))
     # The record's id, the page of entries with their users, the entry before the page's oldest,
     # the related records each many-to-many field held (one query per field), inside the request's
-    # savepoint (opened and released).
-    with django_assert_num_queries(5 + RELATION_FIELDS[name]):
+    # savepoint (opened and released), and the trails of nested items.
+    with django_assert_num_queries(5 + RELATION_FIELDS[name] + NESTED_LISTS.get(name, 0)):
         response = client.get(history_url(name, lookup), {"page_size": size})
     assert response.status_code == 200
     assert len(response.json()["results"]) == size
@@ -267,8 +270,8 @@ def test_unknown_records_parameters_and_cursors_are_refused(source, viewer):
     assert viewer.get(history_url("entity", "acme"), {"page_size": 0}).status_code == 400
 
 
-def test_child_rows_have_their_own_trail_not_in_the_parents(source, viewer):
-    """A settlement's trail holds the settlement's own fields; its components are audited separately."""
+def test_child_rows_have_their_own_trail_and_show_in_the_parents(source, viewer):
+    """A settlement's own fields are in its entries; its components' changes are listed in ``nested``."""
     record = factories.SettlementFactory(slug="one", sources=[source])
     component = factories.SettlementComponentFactory(settlement=record)
     component.amount = Decimal("1.00")
@@ -276,6 +279,14 @@ def test_child_rows_have_their_own_trail_not_in_the_parents(source, viewer):
     results = viewer.get(history_url("settlement", "one")).json()["results"]
     assert [entry["type"] for entry in results] == ["changed", "created"]
     assert changes_of(results[0]) == {"sources": ([], ["s"])}
+    nested = results[0]["nested"]
+    assert [(item["list"], item["item"], item["type"]) for item in nested] == [
+        ("components", {"key": component.key}, "created"),
+        ("components", {"key": component.key}, "changed"),
+        ("components", {"key": component.key}, "changed"),
+    ]
+    assert {"field": "sources", "old": [], "new": [component.sources.get().key]} in nested[1]["changes"]
+    assert nested[2]["changes"] == [{"field": "amount", "old": str(nested[0]["changes"][0]["new"]), "new": "1.00"}]
     # Created, cited by the factory, then the amount.
     assert models.SettlementComponent.audit_trail.filter(id=component.pk).count() == 3
 
@@ -287,6 +298,6 @@ def test_csv_has_one_row_per_entry(source, viewer):
     response = viewer.get(history_url("entity", "acme"), {"format": "csv"})
     assert response.status_code == 200
     header, *rows = response.content.decode().strip().splitlines()
-    assert header == "history_id,date,type,user,change_reason,changes"
+    assert header == "history_id,date,type,user,change_reason,changes,nested"
     assert len(rows) == 2
     assert "name (Acme, Acme Holdings)" in rows[0]

@@ -30,6 +30,7 @@ from timeline.api.filters.base import CountryFilter, CurrencyFilter, SlugFilter,
 from timeline.api.filters.entities import IdentifierFilter
 from timeline.api.filters.people import MonthsFilter
 from timeline.api.serializers.common import KeyReferenceField
+from timeline.services.nested import DELETE
 
 SQL_INJECTIONS = [
     "'; DROP TABLE timeline_entity; --",
@@ -115,7 +116,7 @@ def kind_of(name, field):
 
 def fields_of(serializer, body, prefix=()):
     for name, field in serializer.fields.items():
-        if field.read_only:
+        if field.read_only or name == DELETE:
             continue
         path = (*prefix, name)
         if isinstance(field, serializers.ListSerializer):
@@ -130,7 +131,8 @@ def fields_of(serializer, body, prefix=()):
 
 
 def writable_names(serializer):
-    return {name for name, field in serializer.fields.items() if not field.read_only}
+    """Fields a body can give; the ``_delete`` marker of nested items is not data (test_api_nested_writes)."""
+    return {name for name, field in serializer.fields.items() if not field.read_only and name != DELETE}
 
 
 def check_covers(serializer, body, where):

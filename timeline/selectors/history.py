@@ -31,6 +31,7 @@ class Change:
 class HistoryEntry:
     record: object
     changes: list = field(default_factory=list)
+    nested: list = field(default_factory=list)
 
     @property
     def history_id(self):
@@ -89,13 +90,13 @@ def _tracked_fields(record):
     return [f.name for f in record.tracked_fields if f.editable and not f.primary_key]
 
 
-def _first_state(record):
+def first_state(record):
     """The values set when the trail begins: every field that holds something."""
     values = model_to_dict(record, fields=_tracked_fields(record))
     return [Change(name, None, plain(value)) for name, value in sorted(values.items()) if value not in (None, "")]
 
 
-def _field_changes(record, before):
+def field_changes(record, before):
     """The stored fields ``record`` changed from ``before``; the many-to-many ones are left to the snapshots."""
     excluded = [field.name for field in relation_fields(type(record))]
     delta = record.diff_against(before, excluded_fields=excluded)
@@ -129,7 +130,7 @@ def history_entries(records):
     snapshots = relation_snapshots([*records, previous[-1]])
     entries = []
     for record, before in zip(records, previous, strict=True):
-        changes = _first_state(record) if before is None else _field_changes(record, before)
+        changes = first_state(record) if before is None else field_changes(record, before)
         changes.extend(relation_changes(record, before, snapshots))
         entries.append(HistoryEntry(record, sorted(changes, key=lambda change: change.field)))
     return entries

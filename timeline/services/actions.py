@@ -10,7 +10,9 @@ from timeline.services.nested import (
     assign,
     clean_errors,
     duplicate_keys,
+    kept,
     missing_sources,
+    removals,
 )
 
 ACTION_FIELDS = (
@@ -41,12 +43,14 @@ CHARGE_FIELDS = (
 
 
 @transaction.atomic
-def action_write(action, data):
+def action_write(action, data, partial=False):
     """Create (``action`` None) or update an action from ``data``; returns it.
 
-    ``parties`` (matched by entity and role) and ``charges`` (matched by number) replace the
-    stored ones when given; so do a charge's ``citations`` (errors reported under ``statutes``,
-    the name callers give the list). The action's events are brought in line afterwards.
+    ``parties`` (matched by entity and role), ``charges`` (matched by number) and a charge's
+    ``citations`` (matched by statute; errors reported under ``statutes``, the name callers give
+    the list) follow the nested-list rule of ``timeline.services.nested.removals``: a replacing
+    write stores exactly what it lists, a merging one (``partial``) changes only what it names and
+    removes only items marked ``_delete``. The action's events are brought in line afterwards.
     Raises InvalidWrite with every error; nothing is saved then.
     """
     action = assign(action or EnforcementAction(), data, ACTION_FIELDS)
@@ -57,11 +61,11 @@ def action_write(action, data):
     if "sources" in data:
         action.sources.set(data["sources"])
     if "parties" in data:
-        party_errors = _write_parties(action, data["parties"])
+        party_errors = _write_parties(action, data["parties"], partial)
         if party_errors:
             errors["parties"] = party_errors.errors
     if "charges" in data:
-        charge_errors = _write_charges(action, data["charges"])
+        charge_errors = _write_charges(action, data["charges"], partial)
         if charge_errors:
             errors["charges"] = charge_errors.errors
     if errors:
@@ -70,15 +74,20 @@ def action_write(action, data):
     return action
 
 
-def _write_parties(action, items):
+def _party_identity(item):
+    entity = item.get("entity")
+    return (getattr(entity, "pk", None), item.get("role"))
+
+
+def _write_parties(action, items, partial):
     stored = {(party.entity_id, party.role): party for party in ActionParty.objects.filter(action=action)}
-    wanted = {(item["entity"].pk, item["role"]) for item in items}
-    for identity, party in stored.items():
-        if identity not in wanted:
-            party.delete()
     errors = ErrorList()
-    for position, item in enumerate(items):
-        party = stored.get((item["entity"].pk, item["role"])) or ActionParty(action=action)
+    for identity in removals(stored, items, partial, errors, _party_identity, "entity"):
+        stored[identity].delete()
+    for position, item in kept(items):
+        if errors.has(position):
+            continue
+        party = stored.get(_party_identity(item)) or ActionParty(action=action)
         assign(party, item, ("entity", "role", "note"))
         problems = clean_errors(party)
         if problems:
@@ -88,13 +97,14 @@ def _write_parties(action, items):
     return errors
 
 
-def _write_charges(action, items):
+def _write_charges(action, items, partial):
     stored = {charge.number: charge for charge in Charge.objects.filter(action=action)}
-    Charge.objects.filter(action=action).exclude(number__in=[item["number"] for item in items]).delete()
     errors = ErrorList()
     for position in duplicate_keys(items, "number"):
         errors.add(position, {"number": ["This number appears more than once in the action."]})
-    for position, item in enumerate(items):
+    removed = removals(stored, items, partial, errors, lambda item: item.get("number"), "number")
+    Charge.objects.filter(action=action, number__in=removed).delete()
+    for position, item in kept(items):
         if errors.has(position):
             continue
         charge = stored.get(item["number"]) or Charge(action=action, number=item["number"])
@@ -106,18 +116,22 @@ def _write_charges(action, items):
         if "sources" in item:
             charge.sources.set(item["sources"])
         if "citations" in item:
-            citation_errors = _write_citations(charge, item["citations"])
+            citation_errors = _write_citations(charge, item["citations"], partial)
             errors.nest(position, "statutes", citation_errors)
     return errors
 
 
-def _write_citations(charge, items):
+def _write_citations(charge, items, partial):
     stored = {citation.statute_id: citation for citation in ChargeStatute.objects.filter(charge=charge)}
-    ChargeStatute.objects.filter(charge=charge).exclude(statute__in=[item["statute"] for item in items]).delete()
     errors = ErrorList()
-    for position, item in enumerate(items):
-        citation = stored.get(item["statute"].pk) or ChargeStatute(charge=charge, statute=item["statute"])
-        citation.confirmed = item.get("confirmed", True)
+    identity = lambda item: getattr(item.get("statute"), "pk", None)  # noqa: E731
+    removed = removals(stored, items, partial, errors, identity, "statute")
+    ChargeStatute.objects.filter(charge=charge, statute__in=removed).delete()
+    for position, item in kept(items):
+        if errors.has(position):
+            continue
+        citation = stored.get(identity(item)) or ChargeStatute(charge=charge, statute=item["statute"])
+        assign(citation, item, ("confirmed",))
         problems = clean_errors(citation)
         if problems:
             errors.add(position, problems)

@@ -9,11 +9,12 @@ ENTITY_FIELDS = ("slug", "name", "kind", "country", "parent", "description")
 
 
 @transaction.atomic
-def entity_write(entity, data):
+def entity_write(entity, data, partial=False):
     """Create (``entity`` None) or update an entity from ``data``; returns it.
 
-    ``aliases`` (names) and ``identifiers`` (``{"scheme", "value"}``) replace the stored ones when
-    given. Raises InvalidWrite with every error; nothing is saved then.
+    ``aliases`` (names) and ``identifiers`` (``{"scheme", "value"}``) are values, not records with
+    an identity of their own: given, they replace the stored ones in a PATCH (``partial``) as in a
+    PUT. Raises InvalidWrite with every error; nothing is saved then.
     """
     entity = assign(entity or Entity(), data, ENTITY_FIELDS)
     errors = clean_errors(entity)

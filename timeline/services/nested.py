@@ -73,3 +73,42 @@ class ErrorList:
 
     def __bool__(self):
         return bool(self.errors)
+
+
+#: The member of a nested item that removes the stored item it names (PATCH only).
+DELETE = "_delete"
+REPLACE_REFUSES_DELETE = [f"A PUT lists every item to keep; leave an item out to remove it instead of {DELETE}."]
+
+
+def removals(stored, items, partial, errors, identity=lambda item: item.get("key"), label="key"):
+    """Identities of the stored items a nested list removes, checking the removal instructions.
+
+    A replacing write (PUT, or a create) removes what it leaves out and refuses ``_delete``; a
+    merging write (PATCH) removes only the items marked ``{"key": ..., "_delete": true}``, which
+    must exist and say nothing else. Problems are added to ``errors`` by position.
+    """
+    if not partial:
+        for position, item in enumerate(items):
+            if item.get(DELETE):
+                errors.add(position, {DELETE: REPLACE_REFUSES_DELETE})
+        return set(stored) - {identity(item) for item in items}
+    removed = set()
+    for position, item in enumerate(items):
+        if not item.get(DELETE):
+            continue
+        if identity(item) not in stored:
+            errors.add(position, {label: [f"Nothing stored here to remove under this {label}."]})
+        elif extra := sorted(set(item) - {DELETE, *IDENTITY_MEMBERS}):
+            errors.add(position, {DELETE: [f"An item to remove names only itself, not {', '.join(extra)}."]})
+        else:
+            removed.add(identity(item))
+    return removed
+
+
+def kept(items):
+    """The items of a nested list that are written (not removed), with their positions."""
+    return [(position, item) for position, item in enumerate(items) if not item.get(DELETE)]
+
+
+#: Members that identify a nested item (its key, a charge's number, a party's entity and role ...).
+IDENTITY_MEMBERS = ("key", "number", "entity", "role", "statute")

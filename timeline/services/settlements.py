@@ -5,16 +5,20 @@ write, so a settlement is never stored with half its money.
 """
 
 from django.db import transaction
+from django.db.models.deletion import RestrictedError
 
 from timeline.models import Credit, Monitor, Restriction, Settlement, SettlementComponent
 from timeline.services.events import events_sync
 from timeline.services.nested import (
+    DELETE,
     ErrorList,
     InvalidWrite,
     assign,
     clean_errors,
     duplicate_keys,
+    kept,
     missing_sources,
+    removals,
 )
 from timeline.services.penalty_totals import penalty_totals_follow
 
@@ -69,14 +73,17 @@ DUPLICATE_KEY = {"key": ["This key appears more than once in the settlement."]}
 
 
 @transaction.atomic
-def settlement_write(settlement, data):
+def settlement_write(settlement, data, partial=False):
     """Create (``settlement`` None) or update a settlement from ``data``; returns it.
 
-    The lists given (``components``, ``monitors``, ``restrictions``) replace the stored ones,
-    matched by key so unchanged children keep their identity and audit trail; lists left out are
-    kept. Within a component, ``parts`` and ``credits`` are replaced by what the item gives. A
-    credit's ``against`` names component keys from this write or already stored (another
-    authority's settlement). Raises InvalidWrite with every error found; nothing is saved then.
+    Nested lists (``components`` with their ``parts`` and ``credits``, ``monitors``,
+    ``restrictions``) follow one rule, matched by key: a replacing write (create, PUT) stores
+    exactly the items given; a merging write (``partial``, PATCH) changes only the items and
+    fields it names, leaves lists it omits alone and removes an item only when it is marked
+    ``_delete`` (``timeline.services.nested.removals``). An item's place says where it belongs:
+    listed in ``components`` it is a whole, in a whole's ``parts`` a part of it. A credit's
+    ``against`` names component keys from this write or already stored (another authority's
+    settlement). Raises InvalidWrite with every error found; nothing is saved then.
     """
     settlement = assign(settlement or Settlement(), data, SETTLEMENT_FIELDS)
     errors = clean_errors(settlement)
@@ -86,7 +93,7 @@ def settlement_write(settlement, data):
     if "sources" in data:
         settlement.sources.set(data["sources"])
     if "components" in data:
-        component_errors = _write_components(settlement, data["components"])
+        component_errors = _write_components(settlement, data["components"], partial)
         if component_errors:
             errors["components"] = component_errors.errors
     for name, model, fields in (
@@ -94,7 +101,7 @@ def settlement_write(settlement, data):
         ("restrictions", Restriction, RESTRICTION_FIELDS),
     ):
         if name in data:
-            child_errors = _write_keyed_children(settlement, model, data[name], fields)
+            child_errors = _write_keyed_children(settlement, model, data[name], fields, partial)
             if child_errors:
                 errors[name] = child_errors.errors
     if errors:
@@ -114,24 +121,39 @@ def _save_child(child, item, errors, position):
     return child
 
 
-def _write_keyed_children(settlement, model, items, fields):
+def _write_keyed_children(settlement, model, items, fields, partial):
     stored = {child.key: child for child in model.objects.filter(settlement=settlement)}
-    model.objects.filter(settlement=settlement).exclude(key__in=[item["key"] for item in items]).delete()
     errors = ErrorList()
     for position in duplicate_keys(items):
         errors.add(position, DUPLICATE_KEY)
-    for position, item in enumerate(items):
+    removed = removals(stored, items, partial, errors)
+    model.objects.filter(settlement=settlement, key__in=removed).delete()
+    for position, item in kept(items):
         if not errors.has(position):
             child = stored.get(item["key"]) or model(settlement=settlement, key=item["key"])
             _save_child(assign(child, item, fields), item, errors, position)
     return errors
 
 
-def _write_components(settlement, items):
+def _write_components(settlement, items, partial):
     stored = {component.key: component for component in SettlementComponent.objects.filter(settlement=settlement)}
     flat = [item for whole in items for item in (whole, *whole.get("parts", []))]
-    wanted = {item["key"] for item in flat}
-    removed = set(stored) - wanted
+    errors = ErrorList()
+    part_errors = [ErrorList() for _ in items]
+    removed = removals(stored, items, partial, errors)
+    for position, whole_item in enumerate(items):
+        if "parts" in whole_item:
+            # A PATCH removes only parts of this whole; a PUT's leftovers are counted over the whole list below.
+            whole_id = getattr(stored.get(whole_item["key"]), "pk", None)
+            parts = {key: part for key, part in stored.items() if whole_id and part.part_of_id == whole_id}
+            removed |= removals(parts, whole_item["parts"], partial, part_errors[position])
+    wanted = {item["key"] for item in flat if not item.get(DELETE)}
+    removed -= wanted
+    if errors or any(part_errors):
+        for position, nested in enumerate(part_errors):
+            errors.nest(position, "parts", nested)
+        return errors
+    refuse_credited_removal(settlement, removed)
     # A part kept under a new whole must not go down with its old, removed whole.
     detached = SettlementComponent.objects.filter(settlement=settlement, key__in=wanted, part_of__key__in=removed)
     with penalty_totals_follow(detached):
@@ -139,23 +161,40 @@ def _write_components(settlement, items):
     SettlementComponent.objects.filter(settlement=settlement, key__in=removed).delete()
 
     duplicates = {flat[position]["key"] for position in duplicate_keys(flat)}
-    errors = ErrorList()
-    credited = []  # (component, credit items, ErrorList of the item, position) for the credit pass
-    for position, whole_item in enumerate(items):
+    credited = []  # (component, item, ErrorList of the item, position) for the credit pass
+    for position, whole_item in kept(items):
         whole = _write_component(settlement, stored, whole_item, None, duplicates, errors, position)
-        part_items = whole_item.get("parts", [])
-        part_errors = ErrorList()
-        for part_position, part_item in enumerate(part_items):
+        for part_position, part_item in kept(whole_item.get("parts", [])):
             if whole is None:
                 continue
-            part = _write_component(settlement, stored, part_item, whole, duplicates, part_errors, part_position)
+            part = _write_component(
+                settlement, stored, part_item, whole, duplicates, part_errors[position], part_position
+            )
             if part is not None:
-                credited.append((part, part_item, part_errors, part_position))
-        errors.nest(position, "parts", part_errors)
+                credited.append((part, part_item, part_errors[position], part_position))
         if whole is not None:
             credited.append((whole, whole_item, errors, position))
-    _write_credits(settlement, credited)
+    _write_credits(settlement, credited, partial)
+    for position, nested in enumerate(part_errors):
+        errors.nest(position, "parts", nested)
     return errors
+
+
+def refuse_credited_removal(settlement, keys):
+    """Removing a component that credits of other components rely on is refused, naming those credits.
+
+    The credits would otherwise keep reducing net totals with no payment behind them.
+    """
+    relying = (
+        Credit.objects.filter(against__settlement=settlement, against__key__in=keys)
+        .exclude(component__settlement=settlement, component__key__in=keys)
+        .distinct()
+    )
+    if relying.exists():
+        raise RestrictedError(
+            "Credits are counted against the components this write removes; change or remove them first.",
+            set(relying),
+        )
 
 
 def _write_component(settlement, stored, item, whole, duplicates, errors, position):
@@ -168,21 +207,37 @@ def _write_component(settlement, stored, item, whole, duplicates, errors, positi
     return _save_child(component, item, errors, position)
 
 
-def _write_credits(settlement, credited):
-    items = [credit for _, item, _, _ in credited for credit in item.get("credits", [])]
+def _write_credits(settlement, credited, partial):
+    """Credits of the components written; a component whose item omits ``credits`` keeps its own in a PATCH."""
+    given = [(component, item) for component, item, _, _ in credited if "credits" in item]
+    items = [credit for _, item in given for credit in item["credits"]]
     stored_credits = Credit.objects.filter(component__settlement=settlement)
-    stored_credits.exclude(key__in=[credit["key"] for credit in items]).delete()
-    # Each credit is checked against what its component still owes, counting the other credits of this
-    # write; zeroing the stored amounts first keeps a lowered credit from blocking a raised one.
-    with penalty_totals_follow(stored_credits):
-        stored_credits.update(amount=0)
     stored = {credit.key: credit for credit in stored_credits}
+    errors_by_item = {id(item): (errors, position) for _, item, errors, position in credited}
+    removed = set()
+    for component, item in given:
+        errors, position = errors_by_item[id(item)]
+        credit_errors = ErrorList()
+        scope = stored if partial else {key: c for key, c in stored.items() if c.component_id == component.pk}
+        removed |= removals(scope, item["credits"], partial, credit_errors)
+        errors.nest(position, "credits", credit_errors)
+    if not partial:
+        # A replacing write keeps only the credits it lists, wherever they were before.
+        removed = set(stored) - {credit["key"] for credit in items}
+    if any(errors.has(position) for errors, position in errors_by_item.values()):
+        return
+    Credit.objects.filter(key__in=removed, component__settlement=settlement).delete()
+    # Each credit is checked against what its component still owes, counting the other credits of this
+    # write; zeroing the written credits first keeps a lowered credit from blocking a raised one.
+    rewritten = Credit.objects.filter(key__in=[credit["key"] for credit in items if not credit.get(DELETE)])
+    with penalty_totals_follow(rewritten):
+        rewritten.update(amount=0)
     against_keys = {key for credit in items for key in credit.get("against", [])}
     components = {component.key: component for component in SettlementComponent.objects.filter(key__in=against_keys)}
-    for component, item, errors, position in credited:
-        credit_items = item.get("credits", [])
+    for component, item in given:
+        errors, position = errors_by_item[id(item)]
         credit_errors = ErrorList()
-        for credit_position, credit_item in enumerate(credit_items):
+        for credit_position, credit_item in kept(item["credits"]):
             credit = stored.get(credit_item["key"]) or Credit(key=credit_item["key"])
             credit.component = component
             unknown = [key for key in credit_item.get("against", []) if key not in components]

@@ -6,6 +6,7 @@ from timeline.api.serializers.common import (
     CaseRefSerializer,
     ChildSerializer,
     EntityRefSerializer,
+    NestedItemMixin,
     NestedWriteSerializer,
     SourceRefSerializer,
     entity_field,
@@ -136,13 +137,15 @@ class ActionDetailSerializer(ActionListSerializer):
 
 class PartyWriteSerializer(ChildSerializer):
     entity = entity_field()
+    identity = ("entity", "role")
 
     class Meta(ChildSerializer.Meta):
         model = ActionParty
         fields = ["entity", "role", "note"]
 
 
-class CitationWriteSerializer(serializers.Serializer):
+class CitationWriteSerializer(NestedItemMixin, serializers.Serializer):
+    identity = ("statute",)
     statute = slug_field(
         Statute.objects.all(), "citation", help_text="Citation of a stored statute, e.g. 31 U.S.C. § 5318(h)."
     )
@@ -150,6 +153,7 @@ class CitationWriteSerializer(serializers.Serializer):
 
 
 class ChargeWriteSerializer(ChildSerializer):
+    identity = ("number",)
     defendant = entity_field(required=False, allow_null=True)
     statutes = CitationWriteSerializer(source="citations", many=True, required=False)
     sources = sources_field()

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from timeline.models import Case, EnforcementAction, Entity, Source
-from timeline.services.nested import InvalidWrite
+from timeline.services.nested import DELETE, REPLACE_REFUSES_DELETE, InvalidWrite
 
 # Refer to records by slug in a text input: the browsable API never loads every entity into a <select>.
 TEXT_INPUT = {"base_template": "input.html"}
@@ -194,15 +194,38 @@ class ModelValidatingSerializer(InputRulesMixin, serializers.ModelSerializer):
         return attrs
 
 
-class NestedWriteSerializer(ModelValidatingSerializer):
-    """Saves through a service that writes the record with its children in one transaction.
+def replacing(serializer):
+    """True while validating a PUT: the root serializer updates a record and is not partial."""
+    root = serializer.root
+    return getattr(root, "instance", None) is not None and not getattr(root, "partial", False)
 
-    The service validates every child with ``full_clean()`` too; its errors come back shaped like
-    the payload, as DRF's own nested errors are (``{"components": {"1": {"amount": [...]}}}``), and
-    nothing is saved.
+
+class NestedListsMixin:
+    """Nested lists are required in a PUT, which stores exactly what it lists; optional elsewhere.
+
+    A PUT that forgot a list would otherwise remove every stored item of it without a word.
     """
 
-    #: ``staticmethod(service)``: service(instance or None, validated_data) -> saved instance.
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.ListSerializer) and isinstance(field.child, NestedItemMixin):
+                field.required = replacing(self)
+        return fields
+
+
+class NestedWriteSerializer(NestedListsMixin, ModelValidatingSerializer):
+    """Saves through a service that writes the record with its children in one transaction.
+
+    Nested items are matched by their identity (key, a charge's number ...). A PUT replaces: every
+    list is required and what a list leaves out is removed. A PATCH merges: lists it omits, items
+    it does not name and fields an item omits stay as stored; ``{"key": ..., "_delete": true}``
+    removes an item. The service validates every child with ``full_clean()`` too; its errors come
+    back shaped like the payload, as DRF's own nested errors are
+    (``{"components": {"1": {"amount": [...]}}}``), and nothing is saved.
+    """
+
+    #: ``staticmethod(service)``: service(instance or None, validated_data, partial) -> saved instance.
     write_service = None
 
     def create(self, validated_data):
@@ -213,12 +236,48 @@ class NestedWriteSerializer(ModelValidatingSerializer):
 
     def _write(self, instance, validated_data):
         try:
-            return self.write_service(instance, validated_data)
+            return self.write_service(instance, validated_data, partial=self.partial)
         except InvalidWrite as exc:
             raise serializers.ValidationError(serializer_errors(exc.errors)) from None
 
 
-class ChildSerializer(InputRulesMixin, serializers.ModelSerializer):
+class NestedItemMixin(NestedListsMixin):
+    """An item of a nested list: named by its identity members; ``_delete`` removes it in a PATCH."""
+
+    #: Members naming the item among its siblings; required in every write, PATCH included.
+    identity = ("key",)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields[DELETE] = serializers.BooleanField(
+            required=False,
+            write_only=True,
+            help_text="PATCH only: true removes the stored item named by the other members, which it must "
+            "be alone with. A PUT removes an item by leaving it out.",
+        )
+        return fields
+
+    def validate__delete(self, value):
+        if value and replacing(self):
+            raise serializers.ValidationError(REPLACE_REFUSES_DELETE)
+        return value
+
+    def validate(self, attrs):
+        missing = [name for name in self.identity if name not in attrs]
+        if missing:
+            message = "Name the item: a nested item is matched to the stored one by this member."
+            raise serializers.ValidationError({name: [message] for name in missing})
+        return super().validate(attrs)
+
+
+class ValueItemSerializer(InputRulesMixin, serializers.ModelSerializer):
+    """An item of a list of values (an entity's identifiers): given, the list replaces the stored one."""
+
+    class Meta:
+        validators = []
+
+
+class ChildSerializer(NestedItemMixin, InputRulesMixin, serializers.ModelSerializer):
     """An item of a nested list: shape and types only; uniqueness is checked by the service with full_clean()."""
 
     class Meta:

@@ -3,12 +3,12 @@
 from rest_framework import serializers
 
 from timeline.api.serializers.common import (
-    ChildSerializer,
     EntityRefSerializer,
     NestedWriteSerializer,
     ProhibitControlCharacters,
     RelatedValuesField,
     SourceRefSerializer,
+    ValueItemSerializer,
     entity_field,
     sources_field,
 )
@@ -28,8 +28,8 @@ class EntityListSerializer(serializers.ModelSerializer):
         fields = ["api_url", "slug", "name", "kind", "country", "parent", "aliases"]
 
 
-class IdentifierSerializer(ChildSerializer):
-    class Meta(ChildSerializer.Meta):
+class IdentifierSerializer(ValueItemSerializer):
+    class Meta(ValueItemSerializer.Meta):
         model = EntityIdentifier
         fields = ["scheme", "value"]
 

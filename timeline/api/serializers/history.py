@@ -16,6 +16,15 @@ class ChangeSerializer(serializers.Serializer):
     new = serializers.JSONField(read_only=True, allow_null=True, help_text="The value after.")
 
 
+class NestedChangeSerializer(serializers.Serializer):
+    list = serializers.CharField(read_only=True, help_text="The nested list: components, credits, charges ...")
+    item = serializers.DictField(
+        read_only=True, help_text='What names the item in its list, e.g. {"key": "..."} or {"number": 2}.'
+    )
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"], read_only=True)
+    changes = ChangeSerializer(many=True, read_only=True, help_text="The item's fields that changed, as above.")
+
+
 class HistoryEntrySerializer(serializers.Serializer):
     history_id = serializers.IntegerField(read_only=True, help_text="Identifies this entry of the audit trail.")
     date = serializers.DateTimeField(read_only=True, help_text="When the change was saved.")
@@ -29,4 +38,10 @@ class HistoryEntrySerializer(serializers.Serializer):
         read_only=True,
         help_text="The fields this entry changed from the one before it, in field order; for the first entry, "
         "every value set. Adding or removing related records is an entry of its own.",
+    )
+    nested = NestedChangeSerializer(
+        many=True,
+        read_only=True,
+        help_text="Nested items added, changed or removed from this entry until the next: a write saves the record "
+        "and then its items. Each item keeps its own trail as well.",
     )

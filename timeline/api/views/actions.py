@@ -4,6 +4,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from timeline.api.filters.actions import ActionFilterSet
 from timeline.api.filters.settlements import SettlementFilterSet
+from timeline.api.nested_schema import (
+    ACTION_LISTS,
+    ACTION_PATCH_EXAMPLES,
+    SETTLEMENT_LISTS,
+    SETTLEMENT_PATCH_EXAMPLES,
+    nested_write_docs,
+)
 from timeline.api.schema import SETTLEMENT_WRITE_EXAMPLE
 from timeline.api.serializers.actions import ActionDetailSerializer, ActionListSerializer, ActionWriteSerializer
 from timeline.api.serializers.settlements import (
@@ -15,6 +22,11 @@ from timeline.api.views.base import RecordViewSet
 from timeline.models import EnforcementAction, Settlement
 from timeline.selectors import records
 
+ACTION_DOCS = nested_write_docs(
+    ACTION_LISTS, "a party's `entity` and `role`, a charge's `number`, a citation's `statute`"
+)
+SETTLEMENT_DOCS = nested_write_docs(SETTLEMENT_LISTS, "`key`")
+
 
 @extend_schema_view(
     list=extend_schema(summary="List enforcement actions"),
@@ -24,8 +36,12 @@ from timeline.selectors import records
         "citation is confirmed), settlements, sentences and sources.",
     ),
     create=extend_schema(summary="Create an action with its parties and charges"),
-    update=extend_schema(summary="Replace an action with its parties and charges"),
-    partial_update=extend_schema(summary="Update an action"),
+    update=extend_schema(summary="Replace an action with its parties and charges", description=ACTION_DOCS[1]),
+    partial_update=extend_schema(
+        summary="Update an action (nested items merged by identity)",
+        description=ACTION_DOCS[0],
+        examples=ACTION_PATCH_EXAMPLES,
+    ),
     destroy=extend_schema(
         summary="Delete an action", description="Refused (409) while settlements or sentences exist."
     ),
@@ -62,8 +78,15 @@ class ActionViewSet(RecordViewSet):
         summary="Create a settlement with its components, credits, monitors and bars (all or nothing)",
         examples=[SETTLEMENT_WRITE_EXAMPLE],
     ),
-    update=extend_schema(summary="Replace a settlement and its children (all or nothing)"),
-    partial_update=extend_schema(summary="Update a settlement (lists given replace the stored ones)"),
+    update=extend_schema(
+        summary="Replace a settlement and its children (all or nothing)",
+        description=SETTLEMENT_DOCS[1],
+    ),
+    partial_update=extend_schema(
+        summary="Update a settlement (nested items merged by key)",
+        description=SETTLEMENT_DOCS[0],
+        examples=SETTLEMENT_PATCH_EXAMPLES,
+    ),
     destroy=extend_schema(summary="Delete a settlement with its components, credits, monitors and bars"),
 )
 class SettlementViewSet(RecordViewSet):

@@ -15,6 +15,7 @@ from timeline.api.filters.base import reject_unknown_params
 from timeline.api.pagination import HistoryPagination
 from timeline.api.serializers.history import HistoryEntrySerializer
 from timeline.selectors.history import history_entries, record_history, record_id
+from timeline.selectors.history_nested import nested_changes
 
 
 class RecordHistoryMixin:
@@ -30,7 +31,9 @@ class RecordHistoryMixin:
         summary="The record's audit trail",
         description="Every change saved through the admin, the API, the loaders and commands, newest first: when, "
         "by whom, with which reason, and each field changed with its old and new values; many-to-many fields "
-        "(sources, linked entities ...) as sorted lists of the related records' slugs or keys. Authenticated "
+        "(sources, linked entities ...) as sorted lists of the related records' slugs or keys. A record written "
+        "with nested items (a settlement's components and credits, an action's parties and charges, a clemency "
+        "request's steps) lists in `nested` each item its write added, changed or removed. Authenticated "
         "users only. Still answers for a deleted record, by its former identifier.",
         responses=HistoryEntrySerializer(many=True),
         filters=False,
@@ -55,5 +58,9 @@ class RecordHistoryMixin:
         if pk is None:
             raise Http404
         page = self.paginate_queryset(record_history(model, pk))
-        data = self.get_serializer(history_entries(page), many=True).data
+        entries = history_entries(page)
+        nested = nested_changes(model, pk, page)
+        for entry in entries:
+            entry.nested = nested.get(entry.history_id, [])
+        data = self.get_serializer(entries, many=True).data
         return self.get_paginated_response(data)

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from timeline.api.filters.people import PardonRequestFilterSet, SentenceFilterSet
+from timeline.api.nested_schema import PARDON_LISTS, PARDON_PATCH_EXAMPLES, nested_write_docs
 from timeline.api.serializers.people import (
     PardonRequestDetailSerializer,
     PardonRequestListSerializer,
@@ -15,6 +16,8 @@ from timeline.models import PardonRequest, Sentence
 from timeline.selectors import records
 from timeline.selectors.timelines import ordered_sources
 from timeline.services.events import events_sync
+
+PARDON_DOCS = nested_write_docs(PARDON_LISTS, "`key`")
 
 
 @extend_schema_view(
@@ -53,8 +56,12 @@ class SentenceViewSet(RecordViewSet):
     list=extend_schema(summary="List pardon requests"),
     retrieve=extend_schema(summary="A pardon request", description="With its dated history of facts and claims."),
     create=extend_schema(summary="Create a pardon request with its history"),
-    update=extend_schema(summary="Replace a pardon request and its history"),
-    partial_update=extend_schema(summary="Update a pardon request"),
+    update=extend_schema(summary="Replace a pardon request and its history", description=PARDON_DOCS[1]),
+    partial_update=extend_schema(
+        summary="Update a pardon request (history steps merged by key)",
+        description=PARDON_DOCS[0],
+        examples=PARDON_PATCH_EXAMPLES,
+    ),
     destroy=extend_schema(summary="Delete a pardon request and its history"),
 )
 class PardonRequestViewSet(RecordViewSet):
