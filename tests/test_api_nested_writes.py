@@ -4,6 +4,7 @@
 import copy
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from tests import factories
@@ -318,3 +319,53 @@ def test_action_and_clemency_history_show_their_items(editor, action_body, pardo
     assert response.status_code == 200, response.content
     assert ("history", ("denial",), "deleted") in nested_of(latest_entry(editor, "pardon-request", "zhao-pardon"))
     assert charge.pk
+
+
+# --- integrity the same on every path -------------------------------------------------------------
+
+
+def test_stated_total_must_match_the_components_as_the_loader_requires(editor, two_components):
+    response, _ = write(
+        editor, "patch", "settlement", "fincen-consent", {"stated_total": "1.00", "stated_total_currency": "USD"}
+    )
+    assert response.status_code == 400
+    assert "does not equal the sum of its top-level components in USD" in response.json()["stated_total"][0]
+    assert models.Settlement.objects.get(slug="fincen-consent").stated_total is None
+    patch = {"stated_total": "3820300000.00", "stated_total_currency": "USD"}
+    response, _ = write(editor, "patch", "settlement", "fincen-consent", patch)
+    assert response.status_code == 200, response.content
+
+
+def test_a_credit_against_its_own_component_is_refused_by_the_api_and_the_database(editor, two_components):
+    patch = {
+        "components": [{"key": "fincen-penalty", "credits": [{"key": "fincen-credit", "against": ["fincen-penalty"]}]}]
+    }
+    response, _ = write(editor, "patch", "settlement", "fincen-consent", patch)
+    assert response.status_code == 400
+    assert "own component" in response.json()["components"]["0"]["credits"]["0"]["against"][0]
+    credit = models.Credit.objects.get(key="fincen-credit")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        credit.against.add(credit.component)
+    other = models.SettlementComponent.objects.get(key="doj-fine")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        models.Credit.objects.filter(pk=credit.pk).update(component=other)
+    assert list(credit.against.values_list("key", flat=True)) == ["doj-fine"]
+
+
+@pytest.mark.parametrize("header", ["abc", '"unterminated', "W/abc", '"a", b'])
+def test_malformed_if_match_is_a_400_not_a_412(editor, two_components, header):
+    url = reverse("api:settlement-detail", args=["fincen-consent"])
+    response = editor.patch(url, {"title": "Renamed"}, format="json", HTTP_IF_MATCH=header)
+    assert response.status_code == 400
+    assert "Not an entity tag" in response.json()["If-Match"][0]
+    stale = editor.patch(url, {"title": "Renamed"}, format="json", HTTP_IF_MATCH='"0123"')
+    assert stale.status_code == 412
+    assert models.Settlement.objects.get(slug="fincen-consent").title == "FinCEN consent order"
+
+
+def test_violation_counts_of_any_size(editor, action_body):  # noqa: F811
+    """OFAC counted 1,667,153 apparent violations by Binance; a small integer column cannot hold that."""
+    action_body["charges"][0]["counts"] = 1667153
+    response = post(editor, "action", action_body)
+    assert response.json()["charges"][0]["counts"] == 1667153
+    assert models.Charge.objects.get(number=1).counts == 1667153

@@ -12,12 +12,15 @@ sending the same ETag exactly one succeeds.
 
 import hashlib
 import json
+import re
 
 from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 
+# An entity tag as RFC 9110 section 8.8.3 writes it: optionally weak, quoted, without quotes or controls inside.
+ENTITY_TAG = re.compile(r'(W/)?"[\x21\x23-\x7e\x80-\xff]*"')
 CONDITIONAL_ACTIONS = {"update", "partial_update", "destroy"}
 
 IF_MATCH = OpenApiParameter(
@@ -26,7 +29,8 @@ IF_MATCH = OpenApiParameter(
     required=True,
     type=str,
     description="The ETag of the version this write is based on, as the record's GET (or the previous write) "
-    'returned it, e.g. "3f2a...". Without it: 428; when the record changed since: 412 with the current ETag.',
+    'returned it, e.g. "3f2a...". Without it: 428; when the record changed since: 412 with the current ETag; '
+    "a value that is not a quoted entity tag: 400.",
 )
 ETAG = OpenApiParameter(
     name="ETag",
@@ -107,9 +111,19 @@ def representation_etag(data, request):
 
 
 def if_match_tags(request):
-    """The entity tags listed in If-Match (empty when the header is absent or blank)."""
+    """The entity tags listed in If-Match (empty when the header is absent or blank).
+
+    A value that is neither ``*`` nor quoted entity tags (RFC 9110) is a 400: answering 412 would
+    tell the client the record changed when it only sent a malformed header.
+    """
     header = request.headers.get("If-Match", "")
-    return {tag.strip() for tag in header.split(",") if tag.strip()}
+    tags = {tag.strip() for tag in header.split(",") if tag.strip()}
+    malformed = sorted(tag for tag in tags if tag != "*" and not ENTITY_TAG.fullmatch(tag))
+    if malformed:
+        raise exceptions.ValidationError(
+            {"If-Match": [f"Not an entity tag: {malformed[0]}. Send the ETag as the GET returned it, quotes included."]}
+        )
+    return tags
 
 
 class ConditionalWriteMixin:

@@ -274,7 +274,9 @@ class Charge(models.Model):
         help_text="Leave empty when the charge is against every defendant of the action.",
     )
     description = models.TextField("description")
-    counts = models.PositiveSmallIntegerField("counts", default=1, validators=[MinValueValidator(1)])
+    counts = models.PositiveBigIntegerField(
+        "counts", default=1, validators=[MinValueValidator(1)], help_text="Counts or violations charged, of any number."
+    )
     statutes = models.ManyToManyField(
         Statute, verbose_name="statutes", through="ChargeStatute", related_name="charges", blank=True
     )

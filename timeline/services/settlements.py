@@ -4,11 +4,13 @@ All or nothing: every child is validated with ``full_clean()`` and any error ref
 write, so a settlement is never stored with half its money.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.db.models.deletion import RestrictedError
 
 from timeline.models import Credit, Monitor, Restriction, Settlement, SettlementComponent
 from timeline.services.events import events_sync
+from timeline.services.loader import checks
 from timeline.services.nested import (
     DELETE,
     ErrorList,
@@ -69,6 +71,7 @@ RESTRICTION_FIELDS = (
     "end_precision",
     "note",
 )
+OWN_COMPONENT = "A credit cannot be counted against its own component: the same payment cannot satisfy itself."
 DUPLICATE_KEY = {"key": ["This key appears more than once in the settlement."]}
 
 
@@ -106,8 +109,23 @@ def settlement_write(settlement, data, partial=False):
                 errors[name] = child_errors.errors
     if errors:
         raise InvalidWrite(errors)
+    amount_errors = _amount_problems(settlement)
+    if amount_errors:
+        raise InvalidWrite(amount_errors)
     events_sync(settlement)
     return settlement
+
+
+def _amount_problems(settlement):
+    """The loader's checks across records, so every state a write leaves loads back with ``load_timeline``."""
+    component_ids = list(SettlementComponent.objects.filter(settlement=settlement).values_list("pk", flat=True))
+    errors = {}
+    for _, field, message in checks.settlement_total_problems([settlement.pk]):
+        errors.setdefault(field, []).append(f"The settlement: {message}.")
+    for check in (checks.credit_problems, checks.credit_against_problems):
+        for component, _, message in check(component_ids):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(f"Component {component.key}: {message}.")
+    return errors
 
 
 def _save_child(child, item, errors, position):
@@ -243,6 +261,9 @@ def _write_credits(settlement, credited, partial):
             unknown = [key for key in credit_item.get("against", []) if key not in components]
             if unknown:
                 credit_errors.add(credit_position, {"against": [f"No component with key {key}." for key in unknown]})
+                continue
+            if component.key in credit_item.get("against", []):
+                credit_errors.add(credit_position, {"against": [OWN_COMPONENT]})
                 continue
             saved = _save_child(assign(credit, credit_item, CREDIT_FIELDS), credit_item, credit_errors, credit_position)
             if saved is not None and "against" in credit_item:

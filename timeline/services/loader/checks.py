@@ -85,3 +85,12 @@ def credit_problems(component_ids):
                 f"credits on it ({keys}) total {_money(component.currency, credited)}, more than is payable: "
                 f"{_money(component.currency, payable)} (amount less suspended amount)",
             )
+
+
+def credit_against_problems(component_ids):
+    """A credit is never counted against its own component: the same payment cannot satisfy itself."""
+    components = SettlementComponent.objects.filter(pk__in=component_ids).prefetch_related("credits__against")
+    for component in components:
+        for credit in component.credits.all():
+            if any(target.pk == component.pk for target in credit.against.all()):
+                yield component, "credits", f"credit {credit.key} is counted against its own component"

@@ -292,6 +292,7 @@ class Writer:
             (checks.settlement_total_problems, Settlement, settlements),
             (checks.parts_problems, SettlementComponent, wholes),
             (checks.credit_problems, SettlementComponent, credited),
+            (checks.credit_against_problems, SettlementComponent, credited),
         ]
         for check, model, scope in runs:
             ids = [pk for pk in scope if (model, pk) not in self.tainted]
