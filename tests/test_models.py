@@ -17,6 +17,30 @@ D = datetime.date
 BAD_ROWS = [
     (factories.SourceFactory, {"kind": "tweet"}, "timeline_source_kind_valid", "kind"),
     (factories.SourceFactory, {"published_precision": "week"}, "timeline_source_published_precision_valid", None),
+    # An agency release is an original: only copies and mirrors name one.
+    (
+        factories.SourceFactory,
+        {"original": factories.SourceFactory},
+        "timeline_source_original_only_for_copies",
+        "original",
+    ),
+    (factories.CaseFactory, {"kind": "civil"}, "timeline_case_kind_valid", "kind"),
+    (
+        factories.CaseFactory,
+        {"plaintiffs": "306 victims and families"},
+        "timeline_case_plaintiffs_only_in_private_suits",
+        "plaintiffs",
+    ),
+    (factories.CreditFactory, {"quantum": "guess"}, "timeline_credit_quantum_valid", "quantum"),
+    (factories.CreditFactory, {"evidence": "rumour"}, "timeline_credit_evidence_valid", "evidence"),
+    # Not documented yet carrying a figure: the amount would be counted as if it were stated.
+    (factories.CreditFactory, {"quantum": "unknown"}, "timeline_credit_amount_matches_quantum", "amount"),
+    (
+        factories.CreditFactory,
+        {"quantum": "up_to", "amount": None},
+        "timeline_credit_amount_matches_quantum",
+        "amount",
+    ),
     (factories.EntityFactory, {"kind": "robot"}, "timeline_entity_kind_valid", "kind"),
     (factories.EntityFactory, {"country": "u1"}, "timeline_entity_country_iso3166", "country"),
     (factories.EntityIdentifierFactory, {"value": ""}, "timeline_entityidentifier_not_blank", "value"),
@@ -274,6 +298,7 @@ def test_every_named_check_constraint_is_exercised():
         "timeline_entity_not_own_parent",
         "timeline_entityrelationship_not_self",
         "timeline_settlementcomponent_not_own_part",
+        "timeline_source_not_own_original",
     }  # exercised by test_self_references_are_refused
     unexercised = {
         name for name in declared - exercised - self_reference_checks if not name.endswith("_precision_valid")
@@ -291,6 +316,9 @@ def test_self_references_are_refused():
     component = factories.SettlementComponentFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         models.SettlementComponent.objects.filter(pk=component.pk).update(part_of=component)
+    mirror = factories.SourceFactory(kind=models.SourceKind.AGGREGATOR)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        models.Source.objects.filter(pk=mirror.pk).update(original=mirror)
 
 
 @pytest.mark.django_db

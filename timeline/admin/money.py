@@ -22,7 +22,7 @@ from timeline.admin.common import (
 from timeline.admin.panels import settlement_credits_panel, settlement_penalty_panel
 from timeline.admin.resources import SettlementComponentResource
 from timeline.admin.spreadsheets import SpreadsheetMixin
-from timeline.models import Credit, Monitor, Restriction, Settlement, SettlementComponent
+from timeline.models import Credit, CreditQuantum, Monitor, Restriction, Settlement, SettlementComponent
 from timeline.services.events import events_sync
 
 DATE_RANGE = (("start_date", "start_precision"), ("end_date", "end_precision"))
@@ -131,7 +131,7 @@ class SettlementAdmin(FactAdminMixin, TimelineModelAdmin):
 
 
 class CreditFormSet(KnownLabelsFormSet):
-    """Credits on one component together cannot exceed what is payable on it."""
+    """Stated credits on one component together cannot exceed what is payable on it (bounds are checked per row)."""
 
     def clean(self):
         super().clean()
@@ -142,7 +142,9 @@ class CreditFormSet(KnownLabelsFormSet):
             (
                 form.cleaned_data["amount"]
                 for form in self.forms
-                if form.cleaned_data.get("amount") is not None and not self._should_delete_form(form)
+                if form.cleaned_data.get("amount") is not None
+                and form.cleaned_data.get("quantum", CreditQuantum.STATED) == CreditQuantum.STATED
+                and not self._should_delete_form(form)
             ),
             Decimal("0"),
         )
@@ -158,7 +160,18 @@ class CreditInline(TimelineTabularInline):
     model = Credit
     fk_name = "component"
     formset = CreditFormSet
-    fields = ("key", "kind", "amount", "currency", "is_approximate", "against", "note", "sources")
+    fields = (
+        "key",
+        "kind",
+        "quantum",
+        "amount",
+        "currency",
+        "is_approximate",
+        "evidence",
+        "against",
+        "note",
+        "sources",
+    )
     autocomplete_fields = ("against", "sources")
     formfield_overrides = SHORT_TEXT
 
@@ -229,14 +242,14 @@ class SettlementComponentAdmin(SpreadsheetMixin, SettlementSyncMixin, FactAdminM
 @admin.register(Credit)
 class CreditAdmin(TimelineModelAdmin):
     list_display = ("key", "component", "settlement", "kind", "amount_display", "against_list")
-    list_filter = ("kind", "currency", "is_approximate")
+    list_filter = ("kind", "quantum", "evidence", "currency", "is_approximate")
     list_select_related = ("component__settlement",)
     search_fields = ("key", "note", "component__key", "component__settlement__title", "against__key")
     ordering = ("component__key", "key")
     autocomplete_fields = ("component", "against", "sources")
     fieldsets = (
-        (None, {"fields": ("key", "component", "kind")}),
-        ("Amount", {"fields": (("amount", "currency", "is_approximate"), "against")}),
+        (None, {"fields": ("key", "component", "kind", "evidence")}),
+        ("Amount", {"fields": ("quantum", ("amount", "currency", "is_approximate"), "against")}),
         ("Notes and sources", {"fields": ("note", "sources")}),
     )
 
@@ -249,7 +262,7 @@ class CreditAdmin(TimelineModelAdmin):
 
     @admin.display(description="amount", ordering="amount")
     def amount_display(self, obj):
-        return ("about " if obj.is_approximate else "") + money(obj.amount, obj.currency)
+        return ("about " if obj.is_approximate else "") + obj.amount_display
 
     @admin.display(description="against")
     def against_list(self, obj):

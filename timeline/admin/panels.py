@@ -72,7 +72,11 @@ def _formatted(total, label):
         "gross": money(total.gross, total.currency),
         "suspended": money(total.suspended, total.currency),
         "credited": money(total.credited, total.currency),
-        "net": money(total.net, total.currency),
+        "net": (
+            f"{money(total.net_lower, total.currency)} to {money(total.net, total.currency)}"
+            if total.net_is_range
+            else money(total.net, total.currency)
+        ),
         "components": total.components,
     }
 
@@ -86,6 +90,8 @@ def penalty_panel(components, group_by, group_heading):
         total.gross += row.gross
         total.suspended += row.suspended
         total.credited += row.credited
+        total.unquantified += row.unquantified
+        total.unquantified_credits.extend(row.unquantified_credits)
         total.components += row.components
     return {
         "group_heading": group_heading,
@@ -132,7 +138,7 @@ def settlement_credits_panel(settlement):
             "credit": credit,
             "url": admin_change_url(credit),
             "component_url": admin_change_url(credit.component),
-            "amount": money(credit.amount, credit.currency),
+            "amount": credit.amount_display,
             "against": [
                 {"component": component, "url": admin_change_url(component)} for component in credit.against.all()
             ],

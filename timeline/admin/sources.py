@@ -10,15 +10,17 @@ from timeline.models import Source
 
 @admin.register(Source)
 class SourceAdmin(RefuseCitedDeleteMixin, TimelineModelAdmin):
-    list_display = ("key", "title", "publisher", "published", "kind", "link")
+    list_display = ("key", "title", "publisher", "published", "kind", "original", "link")
+    list_select_related = ("original",)
     list_filter = ("kind", "published_precision", "publisher")
     search_fields = ("key", "title", "publisher", "url", "note")
     date_hierarchy = "published_on"
+    autocomplete_fields = ("original",)
     ordering = ("key",)
     readonly_fields = TIMESTAMPS
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
-        (None, {"fields": ("key", "kind", "title", "publisher", "url")}),
+        (None, {"fields": ("key", "kind", "title", "publisher", "url", "original")}),
         ("Publication", {"fields": (("published_on", "published_precision"),)}),
         ("Note", {"fields": ("note",)}),
         ("Record", {"fields": TIMESTAMPS, "classes": ("collapse",)}),

@@ -11,7 +11,7 @@ from timeline.models.actions import (
     PartyRole,
     Statute,
 )
-from timeline.models.cases import Case
+from timeline.models.cases import Case, CaseKind
 from timeline.models.common import ClaimStatus, DatePrecision
 from timeline.models.data_version import DataVersion
 from timeline.models.entities import (
@@ -27,7 +27,9 @@ from timeline.models.events import Event, EventType, FactField
 from timeline.models.money import (
     ComponentKind,
     Credit,
+    CreditEvidence,
     CreditKind,
+    CreditQuantum,
     Monitor,
     Restriction,
     RestrictionKind,
@@ -42,14 +44,16 @@ from timeline.models.people import (
     PardonStatusChange,
     Sentence,
 )
-from timeline.models.sources import Source, SourceKind
+from timeline.models.sources import PRIMARY_SOURCE_KINDS, Source, SourceKind
 from timeline.models.totals import PenaltyTotal
 
 __all__ = [
+    "PRIMARY_SOURCE_KINDS",
     "ActionParty",
     "ActionStatus",
     "ActionType",
     "Case",
+    "CaseKind",
     "Charge",
     "ChargeDisposition",
     "ChargeStatute",
@@ -58,7 +62,9 @@ __all__ = [
     "ClemencyStatus",
     "ComponentKind",
     "Credit",
+    "CreditEvidence",
     "CreditKind",
+    "CreditQuantum",
     "DataVersion",
     "DatePrecision",
     "EnforcementAction",

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from timeline.models.cases import CaseKind
 from timeline.models.common import (
     DatePrecision,
     check_date_order,
@@ -171,6 +172,8 @@ class EnforcementAction(models.Model):
         check_date_order(errors, self.filed_on, self.resolved_on, "resolved_on", "The resolution date")
         if self.docket_number and not self.court_id:
             errors.setdefault("court", []).append("A docket number needs the court it belongs to.")
+        if self.case_id and self.case.kind == CaseKind.PRIVATE_SUIT:
+            errors.setdefault("case", []).append("A private suit is not an enforcement action; record it as events.")
         if self.status in RESOLVED_STATUSES and not self.resolved_on:
             errors.setdefault("resolved_on", []).append(
                 f"An action with status '{self.get_status_display()}' needs its resolution date."

@@ -6,7 +6,20 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from timeline.models.common import CURRENCY_PATTERN, currency_field, money_field, non_negative_constraint
+from timeline.models.common import (
+    CURRENCY_PATTERN,
+    choices_constraint,
+    currency_field,
+    money_field,
+    non_negative_constraint,
+)
+
+
+class CaseKind(models.TextChoices):
+    """Who brings the matter: an authority enforcing the law, or private plaintiffs suing for themselves."""
+
+    ENFORCEMENT = "enforcement", "Enforcement by public authorities"
+    PRIVATE_SUIT = "private_suit", "Private civil suit"
 
 
 class CaseManager(models.Manager):
@@ -19,6 +32,19 @@ class Case(models.Model):
 
     slug = models.SlugField("slug", max_length=100, unique=True)
     title = models.CharField("title", max_length=300)
+    kind = models.CharField(
+        "kind",
+        max_length=12,
+        choices=CaseKind.choices,
+        default=CaseKind.ENFORCEMENT,
+        help_text="A private suit has no enforcement actions and no penalties: its claims are not sanctions.",
+    )
+    plaintiffs = models.CharField(
+        "private plaintiffs",
+        max_length=500,
+        blank=True,
+        help_text="For a private suit: who sues, as the sources describe them (e.g. many victims' families).",
+    )
     summary = models.TextField("summary", blank=True)
     headline_text = models.CharField(
         "stated headline figure",
@@ -43,6 +69,11 @@ class Case(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
+            choices_constraint("case", "kind", CaseKind.choices),
+            models.CheckConstraint(
+                condition=Q(kind=CaseKind.PRIVATE_SUIT) | Q(plaintiffs=""),
+                name="timeline_case_plaintiffs_only_in_private_suits",
+            ),
             non_negative_constraint("case", "headline_amount"),
             models.CheckConstraint(
                 condition=Q(headline_amount__isnull=True) | Q(headline_currency__regex=CURRENCY_PATTERN),
@@ -60,5 +91,12 @@ class Case(models.Model):
         return (self.slug,)
 
     def clean(self):
+        errors = {}
         if self.headline_amount is not None and not self.headline_text:
-            raise ValidationError({"headline_text": "Give the headline as stated when a headline amount is recorded."})
+            errors["headline_text"] = ["Give the headline as stated when a headline amount is recorded."]
+        if self.plaintiffs and self.kind != CaseKind.PRIVATE_SUIT:
+            errors["plaintiffs"] = ["Only a private suit names private plaintiffs."]
+        if self.kind == CaseKind.PRIVATE_SUIT and self.pk is not None and self.actions.exists():
+            errors["kind"] = ["This case has enforcement actions; a private suit has none."]
+        if errors:
+            raise ValidationError(errors)

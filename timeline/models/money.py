@@ -203,6 +203,27 @@ class CreditKind(models.TextChoices):
     OFFSET = "offset", "Offset by"
 
 
+class CreditQuantum(models.TextChoices):
+    """How much of the credit the sources give: documented relations often come without a figure."""
+
+    STATED = "stated", "Amount stated"
+    UP_TO = "up_to", "Up to the amount (a bound)"
+    SHARE = "share", "An unknown share of the stated total"
+    UNKNOWN = "unknown", "Amount not documented"
+
+
+class CreditEvidence(models.TextChoices):
+    """Where the credit relation itself comes from."""
+
+    PRIMARY = "primary", "Primary source"
+    REPORTED = "reported", "Reported by secondary sources"
+    INFERRED = "inferred", "Inferred from the records (clause not seen)"
+
+
+# Credits whose amount is not a documented figure: totals give net as a range and name them.
+UNQUANTIFIED_QUANTA = (CreditQuantum.UP_TO, CreditQuantum.SHARE, CreditQuantum.UNKNOWN)
+
+
 class CreditManager(models.Manager):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -212,6 +233,8 @@ class Credit(models.Model):
     """Part of a component credited against, or deemed satisfied by, payments on other components.
 
     Net totals subtract credits from the credited component, so a dollar paid once is counted once.
+    Only a stated amount is subtracted as such; a credit given as a bound, a share of a stated total
+    or with no amount makes the net a range (selectors/credit_ranges.py).
     """
 
     key = models.SlugField("key", max_length=120, unique=True)
@@ -219,8 +242,23 @@ class Credit(models.Model):
         SettlementComponent, verbose_name="credited component", on_delete=models.CASCADE, related_name="credits"
     )
     kind = models.CharField("kind", max_length=16, choices=CreditKind.choices, default=CreditKind.CREDITED)
-    amount = money_field("amount credited")
+    quantum = models.CharField(
+        "amount given as",
+        max_length=8,
+        choices=CreditQuantum.choices,
+        default=CreditQuantum.STATED,
+        help_text="Stated: the amount credited. Up to: a bound. Share: the total this credit is an unknown part of. "
+        "Not documented: leave the amount empty.",
+    )
+    amount = money_field("amount credited", null=True, blank=True)
     currency = currency_field()
+    evidence = models.CharField(
+        "evidence",
+        max_length=8,
+        choices=CreditEvidence.choices,
+        default=CreditEvidence.REPORTED,
+        help_text="Whether the crediting clause was read in a primary source, only reported, or is inferred.",
+    )
     is_approximate = models.BooleanField("approximate", default=False)
     against = models.ManyToManyField(
         SettlementComponent,
@@ -239,25 +277,50 @@ class Credit(models.Model):
         ordering = ["component", "key"]
         constraints = [
             choices_constraint("credit", "kind", CreditKind.choices),
+            choices_constraint("credit", "quantum", CreditQuantum.choices),
+            choices_constraint("credit", "evidence", CreditEvidence.choices),
             non_negative_constraint("credit", "amount"),
             currency_constraint("credit"),
+            models.CheckConstraint(
+                condition=Q(quantum=CreditQuantum.UNKNOWN, amount__isnull=True)
+                | (~Q(quantum=CreditQuantum.UNKNOWN) & Q(amount__isnull=False)),
+                name="timeline_credit_amount_matches_quantum",
+            ),
         ]
 
     def __str__(self):
         component = self.component.key if self.component_id else "(no component)"
-        return f"{self.get_kind_display()} {format_money(self.amount, self.currency)} on {component}"
+        return f"{self.get_kind_display()} {self.amount_display} on {component}"
+
+    @property
+    def is_quantified(self):
+        return self.quantum == CreditQuantum.STATED
+
+    @property
+    def amount_display(self):
+        if self.quantum == CreditQuantum.UNKNOWN:
+            return f"{self.currency} (amount not documented)"
+        prefix = {CreditQuantum.UP_TO: "up to ", CreditQuantum.SHARE: "a share of "}.get(self.quantum, "")
+        return prefix + format_money(self.amount, self.currency)
 
     def natural_key(self):
         return (self.key,)
 
     def clean(self):
         errors = {}
-        if self.component_id and self.amount is not None:
+        if self.quantum == CreditQuantum.UNKNOWN and self.amount is not None:
+            errors["amount"] = ["Leave the amount empty when it is not documented, or choose how it is given."]
+        elif self.quantum != CreditQuantum.UNKNOWN and self.amount is None:
+            errors["amount"] = ["Give the amount, its bound or the stated total; or mark it as not documented."]
+        if self.component_id and self.amount is not None and not errors:
             component = self.component
             if self.currency != component.currency:
                 errors["currency"] = [f"A credit is in its component's currency ({component.currency})."]
+            # Stated credits are certain; a bound or a shared total is the most the credit can take.
             credited_elsewhere = sum(
-                credit.amount for credit in component.credits.exclude(pk=self.pk) if credit.currency == self.currency
+                credit.amount
+                for credit in component.credits.exclude(pk=self.pk)
+                if credit.quantum == CreditQuantum.STATED and credit.currency == self.currency
             )
             available = component.amount - component.suspended_amount - credited_elsewhere
             if self.amount > available:

@@ -52,10 +52,15 @@ def _component_queryset():
 
 
 def _add_component_figures(components):
-    """Credited and net figures per component (credits share the component's currency)."""
+    """Credited and net figures per component (credits share the component's currency).
+
+    Only stated credits are subtracted; ``unquantified_credits`` lists the ones that make the net an upper bound.
+    """
     for component in components:
-        component.credited_total = sum((credit.amount for credit in component.credits.all()), ZERO)
+        credits = component.credits.all()
+        component.credited_total = sum((credit.amount for credit in credits if credit.is_quantified), ZERO)
         component.net_amount = component.amount - component.suspended_amount - component.credited_total
+        component.unquantified_credits = [credit for credit in credits if not credit.is_quantified]
     return components
 
 

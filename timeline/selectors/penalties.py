@@ -6,21 +6,25 @@ For a set of settlement components (breakdown parts excluded):
   credited  = sum of credits on those components (credited against / deemed satisfied by
               another component's payment, which is counted in full where it stands)
   net       = gross - suspended - credited
-Nets of disjoint groups therefore add up to the net of their union.
+Nets of disjoint groups therefore add up to the net of their union. Only credits with a stated
+amount count in ``credited``; credits documented as a bound, a share or with no amount make
+``net`` an upper bound and ``net_lower`` the least it can be, and are named with the total
+(selectors/credit_ranges.py).
 
 Totals by authority, year or currency over every component, or over an authority, a range of
 years or a currency, are read from the totals table (models/totals.py), a few thousand rows
 however many actions there are; any other selection is added up from the components.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from timeline.models import Credit, SettlementComponent
+from timeline.models import Credit, CreditQuantum, SettlementComponent
 from timeline.models.totals import PenaltyTotal as StoredTotal
+from timeline.selectors.credit_ranges import credit_ranges
 
 ZERO = Decimal("0.00")
 
@@ -49,10 +53,22 @@ class PenaltyTotal:
     suspended: Decimal = ZERO
     credited: Decimal = ZERO
     components: int = 0
+    # The most that credits without a stated amount can still take off, and those credits.
+    unquantified: Decimal = ZERO
+    unquantified_credits: list = field(default_factory=list)
 
     @property
     def net(self):
+        """Net of stated credits: exact when no credit is unquantified, else the upper bound."""
         return self.gross - self.suspended - self.credited
+
+    @property
+    def net_lower(self):
+        return self.net - self.unquantified
+
+    @property
+    def net_is_range(self):
+        return bool(self.unquantified_credits)
 
     def as_dict(self):
         return {
@@ -63,6 +79,9 @@ class PenaltyTotal:
             "credited": self.credited,
             "suspended": self.suspended,
             "net": self.net,
+            "net_lower": self.net_lower,
+            "net_is_range": self.net_is_range,
+            "unquantified_credits": [credit.as_dict() for credit in self.unquantified_credits],
             "components": self.components,
         }
 
@@ -154,8 +173,8 @@ def penalty_totals_from_table(group_by="currency", scope=None):
         )
         .filter(count__gt=0)
     )
-    totals = [
-        PenaltyTotal(
+    totals = {
+        (row[key_path], row["currency"]): PenaltyTotal(
             group=row[key_path],
             label=row[label_path],
             currency=row["currency"],
@@ -165,8 +184,21 @@ def penalty_totals_from_table(group_by="currency", scope=None):
             components=row["count"],
         )
         for row in rows
-    ]
-    return sorted(totals, key=lambda total: (str(total.group), total.currency))
+    }
+    components = SettlementComponent.objects.all()
+    if scope is not None:
+        components = scope.restrict_components(components)
+    _add_credit_ranges(totals, components, group_by)
+    return sorted(totals.values(), key=lambda total: (str(total.group), total.currency))
+
+
+def _add_credit_ranges(totals, components, group_by):
+    """Add to ``totals`` ({(group, currency): PenaltyTotal}) the credits whose amount is not stated."""
+    annotate = ("year", penalty_year("component__settlement__")) if group_by == "year" else None
+    for key, credit_range in credit_ranges(components, GROUPINGS[group_by][0], annotate).items():
+        if key in totals:
+            totals[key].unquantified += credit_range.most
+            totals[key].unquantified_credits.extend(credit_range.credits)
 
 
 def penalty_totals_from_components(components=None, group_by="currency"):
@@ -194,7 +226,7 @@ def penalty_totals_from_components(components=None, group_by="currency"):
             components=row["count"],
         )
 
-    credits = Credit.objects.filter(component__in=components.values("pk"))
+    credits = Credit.objects.filter(component__in=components.values("pk"), quantum=CreditQuantum.STATED)
     credit_key = f"component__{key_path}" if group_by != "year" else "year"
     if group_by == "year":
         credits = credits.annotate(year=penalty_year("component__settlement__"))
@@ -202,4 +234,5 @@ def penalty_totals_from_components(components=None, group_by="currency"):
         key = (row[credit_key], row["currency"])
         if key in totals:
             totals[key].credited += row["credited"] or ZERO
+    _add_credit_ranges(totals, components, group_by)
     return sorted(totals.values(), key=lambda total: (str(total.group), total.currency))

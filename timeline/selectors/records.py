@@ -153,7 +153,7 @@ def pardon_request_detail():
 
 
 def source_list():
-    return Source.objects.all()
+    return Source.objects.select_related("original")
 
 
 def event_list():

@@ -3,7 +3,9 @@
 Each record adds to one key, (authority of the action, year, currency), the year being that of
 the settlement's agreement, else its approval, else the action's resolution (``penalty_year``):
   - a top-level component (``part_of`` NULL): its amount, its suspended amount and a count of one;
-  - a credit on a top-level component: its amount, in its own currency, to that component's key;
+  - a credit on a top-level component with a stated amount: that amount, in its own currency, to that
+    component's key (a credit given as a bound, a share or no amount adds nothing here: the selectors
+    read those few rows directly and give net as a range, selectors/credit_ranges.py);
   - parts, and credits on parts: nothing (a part is already counted in its whole).
 
 Every ORM write applies its difference inside the write's transaction: the receivers below,
@@ -33,7 +35,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from timeline.models import Credit, EnforcementAction, PenaltyTotal, Settlement, SettlementComponent
+from timeline.models import Credit, CreditQuantum, EnforcementAction, PenaltyTotal, Settlement, SettlementComponent
 from timeline.selectors.penalties import penalty_year
 
 ZERO = Decimal("0.00")
@@ -41,7 +43,7 @@ FIGURES = ("gross", "suspended", "credited", "components")
 # Fields whose change can move money between keys; a save of other fields only leaves the totals as they are.
 KEY_FIELDS = {
     SettlementComponent: {"settlement", "part_of", "amount", "suspended_amount", "currency"},
-    Credit: {"component", "amount", "currency"},
+    Credit: {"component", "quantum", "amount", "currency"},
     Settlement: {"action", "agreed_on", "approved_on"},
     EnforcementAction: {"authority", "resolved_on"},
 }
@@ -93,7 +95,7 @@ def _grouped(components, credits):
         key = (row["authority"], row["year"], row["currency"])
         contribution.add(key, gross=row["gross"], suspended=row["suspended"], components=row["count"])
     rows = (
-        credits.filter(component__part_of__isnull=True)
+        credits.filter(component__part_of__isnull=True, quantum=CreditQuantum.STATED)
         .order_by()
         .values(
             "currency",
@@ -139,6 +141,7 @@ def _credit_row(pk, using):
     values = _locked(rows).values(
         "amount",
         "currency",
+        "quantum",
         whole=F("component__part_of_id"),
         authority=F("component__settlement__action__authority_id"),
         year=penalty_year("component__settlement__"),
@@ -148,7 +151,7 @@ def _credit_row(pk, using):
 
 def _credit_share(row):
     contribution = Contribution()
-    if row is not None and row["whole"] is None:
+    if row is not None and row["whole"] is None and row["quantum"] == CreditQuantum.STATED:
         contribution.add((row["authority"], row["year"], row["currency"]), credited=row["amount"])
     return contribution
 
@@ -356,7 +359,8 @@ def _component_post_save(sender, instance, using, **kwargs):
     credits = ()
     if before is not None and _key(before) != _key(after):
         # Moved to another key, or into or out of a breakdown: its credits move with it.
-        rows = Credit.objects.using(using).filter(component=instance.pk).order_by().values("currency")
+        rows = Credit.objects.using(using).filter(component=instance.pk, quantum=CreditQuantum.STATED)
+        rows = rows.order_by().values("currency")
         credits = [(row["currency"], row["total"]) for row in rows.annotate(total=Sum("amount"))]
     _apply(_component_share(after, credits) - _component_share(before, credits), using)
 

@@ -42,7 +42,7 @@ COMPONENT_FIELDS = (
     "terms",
     "note",
 )
-CREDIT_FIELDS = ("kind", "amount", "currency", "is_approximate", "note")
+CREDIT_FIELDS = ("kind", "quantum", "amount", "currency", "is_approximate", "evidence", "note")
 MONITOR_FIELDS = (
     "monitor",
     "term_months",

@@ -6,7 +6,16 @@ from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
 from timeline.api.filters.base import CountryFilter, StrictFilterSet, TextFilter
-from timeline.models import Case, Entity, EntityIdentifier, EntityKind, IdentifierScheme, Source
+from timeline.models import (
+    PRIMARY_SOURCE_KINDS,
+    Case,
+    Entity,
+    EntityIdentifier,
+    EntityKind,
+    IdentifierScheme,
+    Source,
+    SourceKind,
+)
 from timeline.selectors.search import entity_ids_matching
 
 
@@ -67,8 +76,15 @@ class CaseFilterSet(StrictFilterSet):
 
 
 class SourceFilterSet(StrictFilterSet):
-    """No filters beyond ordering and pagination; present so unknown parameters are refused."""
+    """Sources by kind, or only those a reader can cite as the record itself (``?primary=true``)."""
+
+    kind = filters.MultipleChoiceFilter(field_name="kind", choices=SourceKind.choices)
+    primary = filters.BooleanFilter(method="filter_primary", help_text="Agency, court or official text, or not.")
 
     class Meta:
         model = Source
-        fields = []
+        fields = ["kind", "primary"]
+
+    def filter_primary(self, queryset, name, value):
+        kinds = [kind.value for kind in PRIMARY_SOURCE_KINDS]
+        return queryset.filter(kind__in=kinds) if value else queryset.exclude(kind__in=kinds)

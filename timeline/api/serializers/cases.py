@@ -81,6 +81,12 @@ class CaseWriteSerializer(ModelValidatingSerializer):
 
 class SourceSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail", lookup_field="key")
+    is_primary = serializers.BooleanField(
+        read_only=True, help_text="An agency release, a court record or its copy, or an official statement."
+    )
+    original = serializers.SlugRelatedField(
+        slug_field="key", read_only=True, help_text="Key of the original this source copies or mirrors."
+    )
 
     class Meta:
         model = Source
@@ -93,6 +99,8 @@ class SourceSerializer(serializers.ModelSerializer):
             "published_on",
             "published_precision",
             "kind",
+            "is_primary",
+            "original",
             "note",
             "created_at",
             "updated_at",
@@ -100,6 +108,24 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class SourceWriteSerializer(ModelValidatingSerializer):
+    original = serializers.SlugRelatedField(
+        slug_field="key",
+        queryset=Source.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Key of the original publication this source copies or mirrors.",
+    )
+
     class Meta:
         model = Source
-        fields = ["key", "url", "title", "publisher", "published_on", "published_precision", "kind", "note"]
+        fields = [
+            "key",
+            "url",
+            "title",
+            "publisher",
+            "published_on",
+            "published_precision",
+            "kind",
+            "original",
+            "note",
+        ]

@@ -76,7 +76,18 @@ class CreditSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Credit
-        fields = ["key", "kind", "amount", "currency", "is_approximate", "against", "note", "sources"]
+        fields = [
+            "key",
+            "kind",
+            "quantum",
+            "amount",
+            "currency",
+            "is_approximate",
+            "evidence",
+            "against",
+            "note",
+            "sources",
+        ]
         read_only_fields = fields
 
 
@@ -187,7 +198,18 @@ class CreditWriteSerializer(ChildSerializer):
 
     class Meta(ChildSerializer.Meta):
         model = Credit
-        fields = ["key", "kind", "amount", "currency", "is_approximate", "against", "note", "sources"]
+        fields = [
+            "key",
+            "kind",
+            "quantum",
+            "amount",
+            "currency",
+            "is_approximate",
+            "evidence",
+            "against",
+            "note",
+            "sources",
+        ]
         extra_kwargs = NO_KEY_VALIDATORS
 
 

@@ -86,7 +86,7 @@ class CaseViewSet(RecordViewSet):
 class SourceViewSet(RecordViewSet):
     """Citations, addressed by their stable key (``binance-b01``)."""
 
-    queryset = Source.objects.all()
+    queryset = Source.objects.select_related("original")
     lookup_field = "key"
     filterset_class = SourceFilterSet
     ordering_fields = ["key", "published_on", "publisher", "title", "created_at"]

@@ -70,12 +70,17 @@ def parts_problems(component_ids):
 
 
 def credit_problems(component_ids):
-    """Credits on a component never exceed what is payable on it (amount less the suspended part)."""
+    """Credits on a component never exceed what is payable on it (amount less the suspended part).
+
+    Stated credits count in full, plus the largest bound or shared total of the others (each alone
+    must fit beside the stated ones, as Credit.clean() asks).
+    """
     components = SettlementComponent.objects.filter(pk__in=component_ids).prefetch_related("credits")
     for component in components:
-        credited = sum(
-            (credit.amount for credit in component.credits.all() if credit.currency == component.currency), ZERO
-        )
+        credits = [credit for credit in component.credits.all() if credit.currency == component.currency]
+        credited = sum((credit.amount for credit in credits if credit.is_quantified), ZERO)
+        bounds = [credit.amount for credit in credits if not credit.is_quantified and credit.amount is not None]
+        credited += max(bounds, default=ZERO)
         payable = component.amount - component.suspended_amount
         if credited > payable:
             keys = ", ".join(sorted(credit.key for credit in component.credits.all()))

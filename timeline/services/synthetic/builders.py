@@ -12,7 +12,16 @@ from collections import defaultdict
 from decimal import Decimal
 from types import SimpleNamespace
 
-from timeline.models import ActionStatus, ActionType, ChargeDisposition, EventType, FactField, PartyRole, SourceKind
+from timeline.models import (
+    ActionStatus,
+    ActionType,
+    CaseKind,
+    ChargeDisposition,
+    EventType,
+    FactField,
+    PartyRole,
+    SourceKind,
+)
 from timeline.models.actions import RESOLVED_STATUSES
 from timeline.services.events import RESOLUTION_EVENT_TYPES
 from timeline.services.synthetic import vocabulary as words
@@ -112,6 +121,7 @@ class Builder(OutcomeRows):
                     self.date(day),
                     DAY,
                     SourceKind.NEWS,
+                    None,
                     "",
                     self.stamp(day),
                     self.stamp(day),
@@ -192,6 +202,7 @@ class Builder(OutcomeRows):
                 self.date(published),
                 DAY,
                 SourceKind.COURT_RECORD if court_id and rng.random() < 0.3 else SourceKind.AGENCY_RELEASE,
+                None,
                 "",
                 self.stamp(published),
                 self.stamp(published),
@@ -302,6 +313,8 @@ class Builder(OutcomeRows):
                 case_id,
                 f"{PREFIX}case-{self.case_index}",
                 f"{name}: {topic}",
+                CaseKind.ENFORCEMENT,
+                "",
                 f"Proceedings against {name} over {topic}.",
                 *headline,
                 self.stamp(day),
