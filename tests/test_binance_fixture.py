@@ -190,7 +190,7 @@ PINNED_SOURCES = [
     (
         "binance-b49",
         "https://www.thecoli.com/threads/general-trump-administration-f-kery-thread-2025-2029.1056881/page-1714",
-        "news",
+        "aggregator",
         D(2025, 10, 23),
         "day",
     ),
@@ -331,9 +331,17 @@ def test_case_title_and_headline_stored_apart_from_computed_totals(curated_data)
         usd("4300000000"),
         "USD",
     )
-    assert set(case.headline_sources.values_list("key", flat=True)) == {"binance-b09", "binance-b15", "binance-b18"}
+    assert set(case.headline_sources.values_list("key", flat=True)) == {
+        "binance-b09",
+        "binance-b15",
+        "binance-b18",
+        # "criminal fine and forfeiture" (the USAO's words) and "in total with the CFTC" (the CFTC release's)
+        "binance-usao-fy2024-republication",
+        "binance-finadium-cftc-copy",
+        "binance-cftc-8825-23",
+    }
     [total] = penalty_totals(case_components(), group_by="case")
-    assert case.headline_amount not in (total.gross, total.net)
+    assert case.headline_amount not in (total.gross, total.net, total.net_lower)
 
 
 ACTIONS = {
@@ -513,7 +521,56 @@ def test_credits(curated_data):
     )
     assert set(ofac.against.values_list("key", flat=True)) == {"binance-doj-forfeiture-iran"}
     assert "not read in the agreement" in ofac.note
-    assert models.Credit.objects.filter(component__in=case_components()).count() == 2
+    quanta = (fincen.quantum, fincen.evidence, ofac.quantum, ofac.evidence)
+    assert quanta == ("stated", "reported", "stated", "reported")
+    zhao = models.Credit.objects.get(key="binance-zhao-doj-fine-credited-cftc")
+    assert (zhao.component.key, zhao.quantum, zhao.amount, zhao.evidence) == (
+        "zhao-doj-criminal-fine",
+        "stated",
+        usd("50000000"),
+        "reported",
+    )
+    assert set(zhao.against.values_list("key", flat=True)) == {"zhao-cftc-civil-monetary-penalty"}
+    assert models.Credit.objects.filter(component__in=case_components()).count() == 7
+
+
+# Documented relations whose amount is not: each agency amount sits inside the DOJ's 4,316,126,163.
+UNQUANTIFIED = {
+    # key: (credited component, against, evidence)
+    "binance-cftc-disgorgement-within-doj": (
+        "binance-cftc-disgorgement",
+        {"binance-doj-forfeiture-us-users"},
+        "inferred",
+    ),
+    "binance-cftc-penalty-within-doj": (
+        "binance-cftc-civil-monetary-penalty",
+        {"binance-doj-criminal-fine", "binance-doj-criminal-forfeiture"},
+        "inferred",
+    ),
+    "binance-fincen-cash-within-doj": (
+        "binance-fincen-civil-money-penalty",
+        {"binance-doj-criminal-fine", "binance-doj-criminal-forfeiture"},
+        "inferred",
+    ),
+    "binance-ofac-cash-within-doj": (
+        "binance-ofac-sanctions-settlement",
+        {"binance-doj-criminal-fine", "binance-doj-criminal-forfeiture"},
+        "inferred",
+    ),
+}
+
+
+def test_credits_without_a_documented_amount(curated_data):
+    for key, (component, against, evidence) in UNQUANTIFIED.items():
+        credit = models.Credit.objects.get(key=key)
+        assert (credit.component.key, credit.quantum, credit.amount, credit.evidence) == (
+            component,
+            "unknown",
+            None,
+            evidence,
+        ), key
+        assert set(credit.against.values_list("key", flat=True)) == against, key
+        assert credit.sources.exists(), key
 
 
 def test_case_totals_gross_credited_suspended_net(curated_data):
@@ -522,9 +579,21 @@ def test_case_totals_gross_credited_suspended_net(curated_data):
     assert total.currency == "USD"
     assert total.components == 9
     assert total.gross == usd("11586244988")
-    assert total.credited == usd("3368618825")
+    # Stated credits: FinCEN's 2.47 bn, OFAC's 898.6 m and Zhao's 50 m fine set off against his CFTC penalty.
+    assert total.credited == usd("3418618825")
     assert total.suspended == usd("150000000")
-    assert total.net == total.gross - total.credited - total.suspended == usd("8067626163")
+    assert total.net == total.gross - total.credited - total.suspended == usd("8017626163")
+    # The rest of FinCEN (780 m), OFAC (70 m) and Binance's CFTC amounts (2.7 bn) are inside the DOJ total too,
+    # by amounts no record states: the net is a range, and its floor is the DOJ total plus the individuals.
+    assert total.net_is_range
+    assert {credit.key: credit.most for credit in total.unquantified_credits} == {
+        "binance-cftc-disgorgement-within-doj": usd("1350000000"),
+        "binance-cftc-penalty-within-doj": usd("1350000000"),
+        "binance-fincen-cash-within-doj": usd("780000000"),
+        "binance-ofac-cash-within-doj": usd("70000000"),
+    }
+    assert total.unquantified == usd("3550000000")
+    assert total.net_lower == usd("4467626163") == usd("4316126163") + usd("150000000") + usd("1500000")
 
 
 def test_totals_per_authority(curated_data):
@@ -533,12 +602,20 @@ def test_totals_per_authority(curated_data):
         for total in penalty_totals(case_components(), group_by="authority")
     }
     assert by_authority == {
-        "doj": (usd("4366126163"), usd("0"), usd("0"), usd("4366126163")),
+        "doj": (usd("4366126163"), usd("50000000"), usd("0"), usd("4316126163")),
         "fincen": (usd("3400000000"), usd("2470000000"), usd("150000000"), usd("780000000")),
         "ofac": (usd("968618825"), usd("898618825"), usd("0"), usd("70000000")),
         "cftc": (usd("2851500000"), usd("0"), usd("0"), usd("2851500000")),
     }
-    assert sum(net for *_, net in by_authority.values()) == usd("8067626163")
+    assert sum(net for *_, net in by_authority.values()) == usd("8017626163")
+    lower = {total.group: total.net_lower for total in penalty_totals(case_components(), group_by="authority")}
+    # Every agency's Binance amount nests in the DOJ's: only the DOJ total and the individuals' CFTC penalties stay.
+    assert lower == {
+        "doj": usd("4316126163"),
+        "fincen": usd("0"),
+        "ofac": usd("0"),
+        "cftc": usd("151500000"),
+    }
 
 
 def test_monitors(curated_data):
@@ -704,6 +781,11 @@ def test_free_standing_events(curated_data):
         "binance-lifetime-ban-statement": ("statement", "reported", "richard-teng"),
         "zhao-cftc-50m-payment-report": ("press_report", "disputed", "reuters"),
         "binance-doj-monitor-early-end-report": ("press_report", "reported", "bloomberg"),
+        "sec-v-binance-paused-2025-02": ("court_order", "fact", None),
+        "sec-v-binance-paused-2025-04": ("court_order", "fact", None),
+        "us-senate-resolution-466-zhao-pardon": ("policy", "fact", None),
+        "senators-letter-bondi-bessent-zhao-pardon": ("statement", "fact", None),
+        "zhao-cnbc-restrictions-lifted-claim": ("statement", "reported", "changpeng-zhao"),
     }
     free = models.Event.objects.filter(case__slug=CASE, fact_field="").select_related("claimed_by")
     assert {e.key: (e.event_type, e.claim_status, e.claimed_by.slug if e.claimed_by else None) for e in free} == (
@@ -753,3 +835,62 @@ def test_case_events_all_belong_to_the_case_entities(curated_data):
     ) | set(models.EnforcementAction.objects.filter(case__slug=CASE).values_list("authority_id", flat=True))
     for event in models.Event.objects.filter(case__slug=CASE).prefetch_related("entities"):
         assert case_entity_ids & {entity.pk for entity in event.entities.all()}, event.key
+
+
+# ---------------------------------------------------------------- after March 2025
+
+
+def test_events_after_march_2025_with_their_precision_and_status(curated_data):
+    expected = {
+        # key: (date, precision, claim status)
+        "sec-v-binance-paused-2025-02": (D(2025, 2, 1), "month", "fact"),
+        "sec-v-binance-paused-2025-04": (D(2025, 4, 1), "month", "fact"),
+        "sec-v-binance-resolved": (D(2025, 5, 29), "day", "fact"),
+        "binance-doj-monitor-early-end-report": (D(2025, 9, 16), "day", "reported"),
+        "zhao-pardon-2025-10-22-wsj-signing-event": (D(2025, 10, 22), "day", "reported"),
+        "zhao-pardon-2025-10-23-granted-event": (D(2025, 10, 23), "day", "fact"),
+        "us-senate-resolution-466-zhao-pardon": (D(2025, 10, 27), "day", "fact"),
+        "senators-letter-bondi-bessent-zhao-pardon": (D(2025, 10, 28), "day", "fact"),
+        "zhao-cnbc-restrictions-lifted-claim": (D(2026, 1, 25), "day", "reported"),
+    }
+    found = models.Event.objects.filter(key__in=expected)
+    assert {e.key: (e.date, e.date_precision, e.claim_status) for e in found} == expected
+    sec = models.EnforcementAction.objects.get(slug=A6)
+    assert sec.status == "dismissed_with_prejudice"
+    assert sec.sources.filter(key="binance-sec-lr-26316").exists()
+    monitor = models.Event.objects.get(key="binance-doj-monitor-early-end-report")
+    assert "FinCEN's five-year monitorship is not affected" in monitor.description
+    assert "No report confirms" in monitor.description
+
+
+def test_zhaos_statement_is_a_claim_and_the_bar_stands(curated_data):
+    claim = models.Event.objects.get(key="zhao-cnbc-restrictions-lifted-claim")
+    assert (claim.claim_status, claim.claimed_by.slug) == ("reported", "changpeng-zhao")
+    bar = models.Restriction.objects.get(key="zhao-binance-bar")
+    assert (bar.is_permanent, bar.end_date) == (True, None)
+    assert "no record read shows the bar" in bar.note
+
+
+def test_the_anti_terrorism_act_suit_is_a_private_case_without_enforcement_actions(curated_data):
+    suit = models.Case.objects.get(slug="binance-ata-suit-2025")
+    assert suit.kind == models.CaseKind.PRIVATE_SUIT
+    assert suit.plaintiffs.startswith("306 U.S. victims")
+    assert not suit.actions.exists()
+    filed = models.Event.objects.get(key="binance-ata-suit-filed")
+    assert (filed.case, filed.date, filed.claim_status) == (suit, D(2025, 11, 24), "fact")
+    assert set(filed.entities.values_list("slug", flat=True)) == {
+        "binance-holdings",
+        "changpeng-zhao",
+        "guangying-chen",
+    }
+    assert not penalty_totals(models.SettlementComponent.objects.filter(settlement__action__case=suit), "case")
+
+
+def test_an_enforcement_action_on_a_private_suit_is_refused(curated_data):
+    from django.core.exceptions import ValidationError
+
+    action = models.EnforcementAction.objects.get(slug=A6)
+    action.case = models.Case.objects.get(slug="binance-ata-suit-2025")
+    with pytest.raises(ValidationError) as excinfo:
+        action.full_clean()
+    assert "case" in excinfo.value.message_dict

@@ -172,6 +172,20 @@ PENALTY_STATS_EXAMPLE = OpenApiExample(
                 "credited": "2470000000.00",
                 "suspended": "150000000.00",
                 "net": "780000000.00",
+                "net_lower": "0.00",
+                "net_is_range": True,
+                "unquantified_credits": [
+                    {
+                        "key": "binance-fincen-cash-within-doj",
+                        "component": "binance-fincen-civil-money-penalty",
+                        "kind": "offset",
+                        "amount_given_as": "unknown",
+                        "amount": None,
+                        "currency": "USD",
+                        "evidence": "inferred",
+                        "at_most": "780000000.00",
+                    }
+                ],
                 "components": 1,
             }
         ],
@@ -181,9 +195,12 @@ PENALTY_STATS_EXAMPLE = OpenApiExample(
                 "label": None,
                 "currency": "USD",
                 "gross": "11586244988.00",
-                "credited": "3368618825.00",
+                "credited": "3418618825.00",
                 "suspended": "150000000.00",
-                "net": "8067626163.00",
+                "net": "8017626163.00",
+                "net_lower": "4467626163.00",
+                "net_is_range": True,
+                "unquantified_credits": [],
                 "components": 9,
             }
         ],

@@ -213,7 +213,7 @@ class CreditQuantum(models.TextChoices):
 
 
 class CreditEvidence(models.TextChoices):
-    """Where the credit relation itself comes from."""
+    """Where the credit as recorded comes from: primary only when both the relation and its amount are."""
 
     PRIMARY = "primary", "Primary source"
     REPORTED = "reported", "Reported by secondary sources"
@@ -257,7 +257,8 @@ class Credit(models.Model):
         max_length=8,
         choices=CreditEvidence.choices,
         default=CreditEvidence.REPORTED,
-        help_text="Whether the crediting clause was read in a primary source, only reported, or is inferred.",
+        help_text="Whether the credit as recorded (relation and amount) was read in a primary source, "
+        "is only reported, or is inferred from statements.",
     )
     is_approximate = models.BooleanField("approximate", default=False)
     against = models.ManyToManyField(

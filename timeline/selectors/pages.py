@@ -27,7 +27,9 @@ from timeline.models import (
     SettlementComponent,
     Source,
 )
+from timeline.selectors.corrections import attach_corrections
 from timeline.selectors.penalties import ZERO, PenaltyScope, penalty_totals
+from timeline.selectors.reconciliation import case_reconciliation
 from timeline.selectors.search import entity_ids_matching
 from timeline.selectors.timelines import case_timeline, entity_timeline, events_with_details
 
@@ -116,6 +118,7 @@ class CasePage:
     actions: list
     totals_by_authority: list
     totals_by_currency: list
+    reconciliation: list
 
 
 def case_page(case):
@@ -126,7 +129,8 @@ def case_page(case):
         .prefetch_related(Prefetch("parties", queryset=ActionParty.objects.select_related("entity")))
         .order_by(F("filed_on").asc(nulls_last=True), "caption")
     )
-    events = _attach_amounts(list(_with_amounts(case_timeline(case))))
+    events = attach_corrections(_attach_amounts(list(_with_amounts(case_timeline(case)))))
+    attach_corrections([component for event in events for component in getattr(event, "components", [])])
     components = SettlementComponent.objects.filter(settlement__action__case=case)
     return CasePage(
         case=case,
@@ -136,6 +140,7 @@ def case_page(case):
             penalty_totals(components, group_by="authority"), key=lambda total: (total.currency, -total.gross)
         ),
         totals_by_currency=penalty_totals(components, group_by="currency"),
+        reconciliation=case_reconciliation(case),
     )
 
 
