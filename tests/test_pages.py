@@ -633,10 +633,10 @@ def test_home_lists_cases_and_recent_events(client, story):
     ("name", "kwargs", "query", "expected"),
     [
         ("pages:home", {}, {}, 6),
-        ("pages:case-detail", {"slug": "example-exchange-case"}, {}, 17),
-        ("pages:entity-detail", {"slug": "example-exchange"}, {}, 22),
-        ("pages:entity-detail", {"slug": "example-exchange"}, {"include_related": "1"}, 24),
-        ("pages:penalties", {}, {"authority": "doj-example"}, 7),
+        ("pages:case-detail", {"slug": "example-exchange-case"}, {}, 35),
+        ("pages:entity-detail", {"slug": "example-exchange"}, {}, 23),
+        ("pages:entity-detail", {"slug": "example-exchange"}, {"include_related": "1"}, 25),
+        ("pages:penalties", {}, {"authority": "doj-example"}, 9),
         ("pages:search", {}, {"q": "example"}, 5),
     ],
 )

@@ -251,9 +251,11 @@ def settlement_body(world, existing):
                     {
                         "key": "w-new-credit",
                         "kind": "credited",
+                        "quantum": "stated",
                         "amount": "50000.00",
                         "currency": "USD",
                         "is_approximate": False,
+                        "evidence": "reported",
                         "against": [world.other_component],
                         "note": "Credited against the criminal fine.",
                         "sources": [world.cited_source],
@@ -275,9 +277,11 @@ def settlement_body(world, existing):
                             {
                                 "key": "w-new-part-credit",
                                 "kind": "deemed_satisfied",
+                                "quantum": "up_to",
                                 "amount": "10000.00",
                                 "currency": "USD",
                                 "is_approximate": True,
+                                "evidence": "inferred",
                                 "against": [world.other_component],
                                 "note": "",
                                 "sources": [world.cited_source],
@@ -394,6 +398,7 @@ def source_body(world, existing):
         "published_on": "2023-11-21",
         "published_precision": "day",
         "kind": "agency_release",
+        "original": None,
         "note": "The press release.",
     }
 

@@ -16,7 +16,7 @@ from django.db.models import Sum
 from import_export import fields, resources, widgets
 
 from timeline.admin.common import money
-from timeline.models import EnforcementAction, Entity, Sentence, Settlement, SettlementComponent
+from timeline.models import CreditQuantum, EnforcementAction, Entity, Sentence, Settlement, SettlementComponent
 from timeline.services.events import events_sync
 from timeline.services.loader.schema import natural_key_names
 
@@ -408,12 +408,13 @@ class SettlementComponentResource(TimelineResource):
             self.stored_settlements[instance.pk] = instance.settlement_id
 
     def row_problems(self, instance, errors):
-        """Credits already recorded on the component must stay within what is payable on it."""
+        """Stated credits already recorded on the component must stay within what is payable on it."""
         if instance.pk is None or errors.keys() & {"amount", "suspended_amount", "currency"}:
             return
         if instance.amount is None or instance.suspended_amount is None:
             return
-        credited = instance.credits.filter(currency=instance.currency).aggregate(total=Sum("amount"))["total"]
+        stated = instance.credits.filter(currency=instance.currency, quantum=CreditQuantum.STATED)
+        credited = stated.aggregate(total=Sum("amount"))["total"]
         payable = Decimal(instance.amount) - Decimal(instance.suspended_amount)
         if credited is not None and credited > payable:
             yield (

@@ -51,7 +51,7 @@ class Source(ProtectedDeleteMixin, models.Model):
         verbose_name="original",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="copies",
         help_text="For a copy or mirror: the original publication, where it is known. Cite the original beside it.",
     )

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
-from timeline.api.filters.base import CountryFilter, StrictFilterSet, TextFilter
+from timeline.api.filters.base import CountryFilter, StrictBooleanFilter, StrictFilterSet, TextFilter
 from timeline.models import (
     PRIMARY_SOURCE_KINDS,
     Case,
@@ -78,8 +78,10 @@ class CaseFilterSet(StrictFilterSet):
 class SourceFilterSet(StrictFilterSet):
     """Sources by kind, or only those a reader can cite as the record itself (``?primary=true``)."""
 
-    kind = filters.MultipleChoiceFilter(field_name="kind", choices=SourceKind.choices)
-    primary = filters.BooleanFilter(method="filter_primary", help_text="Agency, court or official text, or not.")
+    kind = filters.ChoiceFilter(choices=SourceKind.choices, help_text="Kind of source.")
+    primary = StrictBooleanFilter(
+        method="filter_primary", help_text="true: agency, court or official text (or a copy of a court record)."
+    )
 
     class Meta:
         model = Source
