@@ -811,6 +811,8 @@ def test_credits_on_a_component_cannot_exceed_what_is_payable(admin_client, worl
             {
                 "key": key,
                 "kind": "credited",
+                "quantum": "stated",
+                "evidence": "reported",
                 "amount": "600000000.00",
                 "currency": "USD",
                 "sources": [str(world.release_source.pk)],
