@@ -44,6 +44,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # First, so its admin/index.html (recent events) extends the stock admin index.
     "timeline",
+    "timeline.screening",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

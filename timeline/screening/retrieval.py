@@ -1,0 +1,49 @@
+"""Candidate retrieval: which entities are worth scoring for a query, answered by index lookups.
+
+Tokens and their phonetic codes (every database) and, on PostgreSQL, trigram similarity of whole
+normalised names (pg_trgm) catch typos, token order and transliteration variants; identifiers are
+looked up exactly. Scoring (timeline.screening.scoring) never sees an entity retrieval did not bring.
+"""
+
+from django.db import connection
+from django.db.models import Count
+
+from timeline.screening.models import NameKey, NameKeyKind
+from timeline.screening.names import phonetic_key
+
+# Candidates scored per query: the best by number of shared keys, then by trigram similarity.
+CANDIDATES = 40
+# pg_trgm similarity below this brings noise, not candidates.
+TRIGRAM_MIN_SIMILARITY = 0.35
+
+
+def candidate_ids(forms, identifiers, kinds, exclude_ids=(), limit=CANDIDATES):
+    """Ids of entities of ``kinds`` sharing a key with the query's name ``forms`` (token tuples) or ``identifiers``."""
+    base = NameKey.objects.filter(entity__kind__in=kinds).exclude(entity_id__in=exclude_ids).order_by()
+    found = []
+    if identifiers:
+        found += base.filter(kind=NameKeyKind.IDENTIFIER, key__in=identifiers).values_list("entity_id", flat=True)
+    tokens = sorted({token for form in forms for token in form})
+    codes = sorted({code for token in tokens if (code := phonetic_key(token))})
+    if tokens or codes:
+        by_token = base.filter(kind=NameKeyKind.TOKEN, key__in=tokens) | base.filter(
+            kind=NameKeyKind.PHONETIC, key__in=codes
+        )
+        ranked = by_token.values("entity_id").annotate(hits=Count("id")).order_by("-hits", "entity_id")[:limit]
+        found += [row["entity_id"] for row in ranked]
+    if connection.vendor == "postgresql" and forms:
+        found += _trigram_ids(base, forms, limit)
+    return list(dict.fromkeys(found))
+
+
+def _trigram_ids(base, forms, limit):
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    text = " ".join(forms[0])
+    return list(
+        base.filter(kind=NameKeyKind.NAME, key__trigram_similar=text)
+        .annotate(similarity=TrigramSimilarity("key", text))
+        .filter(similarity__gte=TRIGRAM_MIN_SIMILARITY)
+        .order_by("-similarity")
+        .values_list("entity_id", flat=True)[:limit]
+    )
