@@ -1,0 +1,259 @@
+"""The screening API: POST /match/ (yente's shape), decisions, and the W3C reconciliation service.
+
+Nothing here writes a screened name to a log or, for anonymous callers, anywhere at all; answers
+are never put in the anonymous answer cache.
+"""
+
+import json
+
+from django.urls import reverse
+from rest_framework import permissions, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from timeline.models import Entity
+from timeline.screening.api.serializers import (
+    MAX_QUERIES,
+    DecisionSerializer,
+    MatchParamsSerializer,
+    MatchRequestSerializer,
+    check_name,
+    decision_representation,
+    result_data,
+)
+from timeline.screening.decisions import may_screen, visible_decisions
+from timeline.screening.matching import (
+    DEFAULT_CUTOFF,
+    DEFAULT_LIMIT,
+    DEFAULT_THRESHOLD,
+    KIND_SCHEMA,
+    SCHEMA_KINDS,
+    MatchQuery,
+    match_queries,
+)
+from timeline.screening.names import name_key
+from timeline.screening.services import screening_decision_record
+from timeline.selectors.search import entity_ids_matching
+
+MATCHER = "timeline-name-v1"
+SUGGEST_LIMIT = 10
+
+
+def strict_params(request, allowed):
+    if unknown := sorted(set(request.query_params) - set(allowed)):
+        raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+
+
+class MayScreen(permissions.BasePermission):
+    """Signed-in staff allowed to screen (upload lists or hold the screening role)."""
+
+    def has_permission(self, request, view):
+        return may_screen(request.user)
+
+
+class MatchView(APIView):
+    """Match entities by example, as yente's POST /match does: several queries, each scored and explained.
+
+    Each result carries the entity's enforcement summary. Signed-in screening staff also see the
+    earlier decision on each (name, candidate); candidates decided false positives are left out
+    unless ``include_rejected=true``.
+    """
+
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request):
+        strict_params(request, ("threshold", "cutoff", "limit", "exclude_entity_ids", "include_rejected", "algorithm"))
+        params = {key: request.query_params.get(key) for key in request.query_params if key != "exclude_entity_ids"}
+        if "exclude_entity_ids" in request.query_params:
+            params["exclude_entity_ids"] = request.query_params.getlist("exclude_entity_ids")
+        params_serializer = MatchParamsSerializer(data=params)
+        params_serializer.is_valid(raise_exception=True)
+        options = params_serializer.validated_data
+        body = MatchRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        queries = {
+            key: MatchQuery.from_properties(query["schema"], query["properties"])
+            for key, query in body.validated_data["queries"].items()
+        }
+        excluded = []
+        if options.get("exclude_entity_ids"):
+            excluded = list(Entity.objects.filter(slug__in=options["exclude_entity_ids"]).values_list("pk", flat=True))
+        threshold = options.get("threshold", DEFAULT_THRESHOLD)
+        limit = options.get("limit", DEFAULT_LIMIT)
+        cutoff = options.get("cutoff", DEFAULT_CUTOFF)
+        answers = match_queries(
+            queries,
+            threshold=threshold,
+            cutoff=cutoff,
+            limit=limit,
+            exclude_ids=excluded,
+            decisions_user=request.user if may_screen(request.user) else None,
+            include_rejected=options.get("include_rejected", False),
+        )
+        responses = {}
+        for key, results in answers.items():
+            query = body.validated_data["queries"][key]
+            responses[key] = {
+                "status": 200,
+                "results": [result_data(result, request) for result in results],
+                "total": {"value": len(results), "relation": "eq"},
+                "query": {"id": key, "schema": query["schema"], "properties": query["properties"]},
+            }
+        return Response(
+            {
+                "responses": responses,
+                "matcher": {"name": MATCHER, "threshold": threshold, "cutoff": cutoff},
+                "limit": limit,
+            }
+        )
+
+
+class DecisionListView(APIView):
+    """Screening decisions: list those you may see (``?name=`` for one name), or record one.
+
+    Posting the same name and candidate again revises the decision; the audit trail keeps each version.
+    """
+
+    permission_classes = [MayScreen]
+
+    def get(self, request):
+        strict_params(request, ("name",))
+        decisions = visible_decisions(request.user)
+        if name := request.query_params.get("name"):
+            decisions = decisions.filter(name_key=name_key(check_name_param(name)))
+        return Response({"results": [decision_representation(decision) for decision in decisions[:500]]})
+
+    def post(self, request):
+        strict_params(request, ())
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entity = Entity.objects.filter(slug=data["entity"], kind__in=KIND_SCHEMA).first()
+        if entity is None:
+            raise ValidationError({"entity": ["No person, company or organisation with this slug."]})
+        decision = screening_decision_record(request.user, data["name"], entity, data["verdict"], data["note"])
+        return Response(decision_representation(decision), status=status.HTTP_201_CREATED)
+
+
+def check_name_param(value):
+    try:
+        return check_name(value)
+    except Exception as error:
+        raise ValidationError({"name": getattr(error, "detail", ["Not a name."])}) from error
+
+
+def _manifest(request):
+    base = request.build_absolute_uri(reverse("api:reconcile"))
+    page = request.build_absolute_uri("/entities/")
+    types = [{"id": schema, "name": schema} for schema in ("LegalEntity", "Person", "Company", "Organization")]
+    return {
+        "versions": ["0.2"],
+        "name": "timeline enforcement records",
+        "identifierSpace": page,
+        "schemaSpace": "https://www.opensanctions.org/reference/#schema",
+        "defaultTypes": types,
+        "view": {"url": page + "{{id}}/"},
+        "suggest": {"entity": {"service_url": base.rstrip("/"), "service_path": "/suggest/entity/"}},
+    }
+
+
+def _reconcile_queries(raw):
+    try:
+        queries = json.loads(raw)
+    except ValueError as error:
+        raise ValidationError({"queries": ["Not JSON."]}) from error
+    if not isinstance(queries, dict) or not queries:
+        raise ValidationError({"queries": ["An object of queries."]})
+    if len(queries) > MAX_QUERIES:
+        raise ValidationError({"queries": [f"At most {MAX_QUERIES} queries per request."]})
+    parsed, limits, errors = {}, {}, {}
+    for key, query in queries.items():
+        if not isinstance(query, dict) or not isinstance(query.get("query"), str):
+            errors[key] = ["Each query needs a 'query' string."]
+            continue
+        schema = query.get("type") or "LegalEntity"
+        if schema not in SCHEMA_KINDS:
+            errors[key] = [f"Unknown type; use one of: {', '.join(sorted(SCHEMA_KINDS))}."]
+            continue
+        limit = query.get("limit", DEFAULT_LIMIT)
+        if not isinstance(limit, int) or not 1 <= limit <= 50:
+            errors[key] = ["'limit' is a whole number from 1 to 50."]
+            continue
+        properties = {"name": [query["query"]]}
+        for prop in query.get("properties") or []:
+            if isinstance(prop, dict) and prop.get("pid") in ("country", "leiCode", "registrationNumber"):
+                properties.setdefault(prop["pid"], []).append(str(prop.get("v", "")))
+        try:
+            properties = {prop: [check_name(value) for value in values] for prop, values in properties.items()}
+        except ValidationError as error:
+            errors[key] = error.detail
+            continue
+        parsed[key] = MatchQuery.from_properties(schema, properties)
+        limits[key] = limit
+    if errors:
+        raise ValidationError({"queries": errors})
+    return parsed, limits
+
+
+class ReconcileView(APIView):
+    """W3C Reconciliation Service API (0.2): the manifest, or answers to ``queries`` (GET or POST)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        return self.answer(request, request.query_params)
+
+    def post(self, request):
+        return self.answer(request, request.data)
+
+    def answer(self, request, data):
+        if unknown := sorted(set(data) - {"queries", "callback", "format"}):
+            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        if "queries" not in data:
+            return Response(_manifest(request))
+        queries, limits = _reconcile_queries(data["queries"])
+        answers = match_queries(queries, limit=max(limits.values()))
+        return Response(
+            {
+                key: {
+                    "result": [
+                        {
+                            "id": result.entity.slug,
+                            "name": result.entity.name,
+                            "type": [{"id": KIND_SCHEMA[result.entity.kind], "name": KIND_SCHEMA[result.entity.kind]}],
+                            "score": round(result.score * 100, 1),
+                            "match": result.match,
+                            "description": f"{result.enforcement['actions']} enforcement action(s)",
+                        }
+                        for result in answers[key][: limits[key]]
+                    ]
+                }
+                for key in queries
+            }
+        )
+
+
+class SuggestEntityView(APIView):
+    """Entity suggest for the reconciliation service: names and aliases containing ``prefix``."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        strict_params(request, ("prefix", "cursor"))
+        prefix = check_name_param(request.query_params.get("prefix", ""))
+        entities = (
+            Entity.objects.filter(pk__in=entity_ids_matching(prefix), kind__in=KIND_SCHEMA)
+            .order_by("name", "pk")
+            .only("slug", "name", "kind")[:SUGGEST_LIMIT]
+        )
+        return Response(
+            {
+                "result": [
+                    {"id": entity.slug, "name": entity.name, "description": KIND_SCHEMA[entity.kind]}
+                    for entity in entities
+                ]
+            }
+        )
+
+
