@@ -171,6 +171,10 @@ CACHES = {
     },
 }
 
+# Screening lists uploaded in the admin: largest file and most rows accepted.
+SCREENING_UPLOAD_MAX_BYTES = int(os.environ.get("SCREENING_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+SCREENING_MAX_ROWS = int(os.environ.get("SCREENING_MAX_ROWS", "5000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

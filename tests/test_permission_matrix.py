@@ -17,6 +17,8 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.write_payloads import RESOURCES, build_world, module_transaction, row_counts, send
+from timeline.models import Entity
+from timeline.screening.models import ScreeningDecision, ScreeningList, ScreeningRow
 
 ROLES = ("anonymous", "viewer", "editor", "admin", "superuser")
 
@@ -42,6 +44,23 @@ READ_ONLY_ENDPOINTS = {
 }
 READ_ONLY_OPERATIONS = {"get": {}, "post": dict.fromkeys(ROLES, 405), "delete": dict.fromkeys(ROLES, 405)}
 DOCUMENTS = {"api-root": "api:api-root", "schema": "api:schema", "docs": "api:docs"}
+# Screening: matching and reconciliation answer everyone over the public data; decisions are for
+# screening staff only (the superuser here; the screening role in tests/test_screening_api.py).
+SCREENING_ONLY = {"anonymous": 401, "viewer": 403, "editor": 403, "admin": 403}
+SCREENING_ENDPOINTS = {
+    ("api:match", "post"): {},
+    ("api:match", "get"): dict.fromkeys(ROLES, 405),
+    ("api:reconcile", "get"): {},
+    ("api:reconcile", "post"): {},
+    ("api:reconcile-suggest-entity", "get"): {},
+    ("api:screening-decisions", "get"): SCREENING_ONLY,
+    ("api:screening-decisions", "post"): {**SCREENING_ONLY, "superuser": 201},
+}
+SCREENING_BODIES = {
+    "api:match": {"queries": {"q": {"schema": "Company", "properties": {"name": ["W Company"]}}}},
+    "api:reconcile": {"queries": '{"q": {"query": "W Company"}}'},
+    "api:screening-decisions": {"name": "W Company", "entity": "w-officer", "verdict": "false_positive"},
+}
 
 # Admin pages: timeline models are for viewers (read), editors and admins (write); accounts for admins.
 ADMIN_PAGES = ("changelist", "add", "change", "delete", "history")
@@ -74,7 +93,22 @@ PATCHED_FIELD = {
 }
 
 
+# Screening lists and decisions: the superuser here (the screening role in tests/test_screening_admin.py);
+# decisions are taken on a list's candidates, never added from their own page.
+SCREENING_ADMIN = {
+    "anonymous": ANONYMOUS_ADMIN,
+    "viewer": dict.fromkeys(ADMIN_PAGES, 403),
+    "editor": dict.fromkeys(ADMIN_PAGES, 403),
+    "admin": dict.fromkeys(ADMIN_PAGES, 403),
+    "superuser": dict.fromkeys(ADMIN_PAGES, 200),
+}
+
+
 def admin_expected(model, role, page):
+    if model._meta.app_label == "timeline_screening":
+        if model._meta.model_name == "screeningdecision" and page == "add" and role != "anonymous":
+            return 403
+        return SCREENING_ADMIN[role][page]
     table = TIMELINE_ADMIN if model._meta.app_label == "timeline" else ACCOUNT_ADMIN
     return table[role][page]
 
@@ -99,6 +133,11 @@ def cells():
     for name in DOCUMENTS:
         for role in ROLES:
             yield pytest.param(("document", name, "get"), role, 200, id=f"api-{name}-get-{role}")
+    for (name, operation), expected in SCREENING_ENDPOINTS.items():
+        for role in ROLES:
+            yield pytest.param(
+                ("screening", name, operation), role, expected.get(role, 200), id=f"{name}-{operation}-{role}"
+            )
     for role in ROLES:
         yield pytest.param(("admin-index", None, None), role, ADMIN_INDEX[role], id=f"admin-index-{role}")
     for model in admin.site._registry:
@@ -129,6 +168,15 @@ def matrix(django_db_setup, django_db_blocker):
         }
         for role in ("viewer", "editor", "admin"):
             users[role].groups.add(Group.objects.get(name=role))
+        screening_list = ScreeningList.objects.create(title="Matrix list", uploaded_by=users["superuser"])
+        ScreeningRow.objects.create(screening_list=screening_list, number=2, name="W Company", name_key="company w")
+        ScreeningDecision.objects.create(
+            name_key="company w",
+            name="W Company",
+            entity=Entity.objects.get(slug="w-officer"),
+            verdict="match",
+            decided_by=users["superuser"],
+        )
         api_clients, admin_clients = {"anonymous": APIClient()}, {"anonymous": Client()}
         for role, user in users.items():
             api_clients[role] = APIClient()
@@ -185,6 +233,12 @@ def test_permission_matrix(row, role, expected, matrix, db):
     elif kind == "read-only":
         url_name, kwargs = READ_ONLY_ENDPOINTS[name]
         response = getattr(matrix["api"][role], operation)(reverse(url_name, kwargs=kwargs))
+    elif kind == "screening":
+        url = reverse(name)
+        if operation == "post":
+            response = matrix["api"][role].post(url, SCREENING_BODIES[name], format="json")
+        else:
+            response = matrix["api"][role].get(url, {"prefix": "W"} if name == "api:reconcile-suggest-entity" else {})
     elif kind == "document":
         response = matrix["api"][role].get(reverse(DOCUMENTS[name]))
     elif kind == "admin-index":

@@ -1,14 +1,12 @@
 """Screening writes: the screening role, lists from an upload, screening rows in batches, decisions."""
 
-from decimal import Decimal
-
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from timeline.screening.matching import MatchQuery, match_queries
-from timeline.screening.models import ScreeningDecision, ScreeningList, ScreeningRow, ScreeningStatus
+from timeline.screening.models import ScreeningDecision, ScreeningRow, ScreeningStatus
 from timeline.screening.names import name_key
 
 SCREENING_ROLE = "screening"
@@ -29,9 +27,9 @@ def screening_role_ensure():
 
 
 @transaction.atomic
-def screening_list_create(user, title, file_name, rows, threshold=Decimal("0.70")):
-    """A list and its rows (already parsed and validated, timeline.screening.uploads), all or nothing."""
-    screening_list = ScreeningList(title=title, uploaded_by=user, file_name=file_name[:255], threshold=threshold)
+def screening_list_create(screening_list, rows):
+    """Save an unsaved list (uploader set) and its rows, parsed by timeline.screening.uploads; all or nothing."""
+    screening_list.file_name = screening_list.file_name[:255]
     screening_list.full_clean()
     screening_list.save()
     objects = []

@@ -1,52 +1,16 @@
 """Request and answer shapes of the screening API, after yente's /match and the W3C reconciliation API."""
 
-import re
-
-import pycountry
 from rest_framework import serializers
 
 from timeline.screening.matching import KIND_SCHEMA, SCHEMA_KINDS
 from timeline.screening.models import Verdict
-from timeline.screening.names import has_control_characters, name_forms
+from timeline.screening.names import has_control_characters
+from timeline.screening.validation import MAX_VALUE_LENGTH, NAME_PROPERTIES, InvalidValue, check_name, check_property
 
 MAX_QUERIES = 100
-MAX_VALUE_LENGTH = 500
 MAX_VALUES = 20
-NAME_PROPERTIES = ("name", "alias")
 IDENTIFIER_PROPERTIES = ("leiCode", "registrationNumber", "idNumber")
 PROPERTIES = (*NAME_PROPERTIES, *IDENTIFIER_PROPERTIES, "country", "birthDate")
-BIRTH_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def check_text(value):
-    """A name or value as given: not blank, not over-long, no control characters."""
-    if not isinstance(value, str):
-        raise serializers.ValidationError("Must be a string.")
-    if has_control_characters(value):
-        raise serializers.ValidationError("Control characters are not allowed.")
-    if len(value) > MAX_VALUE_LENGTH:
-        raise serializers.ValidationError(f"At most {MAX_VALUE_LENGTH} characters.")
-    if not value.strip():
-        raise serializers.ValidationError("May not be blank.")
-    return value.strip()
-
-
-def check_name(value):
-    value = check_text(value)
-    if not name_forms(value):
-        raise serializers.ValidationError("A name needs letters or digits.")
-    return value
-
-
-def check_property(prop, value):
-    if prop in NAME_PROPERTIES:
-        return check_name(value)
-    value = check_text(value)
-    if prop == "country" and not pycountry.countries.get(alpha_2=value.upper()):
-        raise serializers.ValidationError("Not an ISO 3166-1 alpha-2 country code.")
-    if prop == "birthDate" and not BIRTH_DATE.match(value):
-        raise serializers.ValidationError("Use YYYY, YYYY-MM or YYYY-MM-DD.")
-    return value
 
 
 class PropertiesField(serializers.Field):
@@ -66,8 +30,8 @@ class PropertiesField(serializers.Field):
                 continue
             try:
                 cleaned[prop] = [check_property(prop, value) for value in values]
-            except serializers.ValidationError as error:
-                errors[prop] = error.detail
+            except InvalidValue as error:
+                errors[prop] = [str(error)]
         if errors:
             raise serializers.ValidationError(errors)
         if not any(cleaned.get(prop) for prop in (*NAME_PROPERTIES, *IDENTIFIER_PROPERTIES)):
@@ -157,7 +121,10 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
     def validate_name(self, value):
-        return check_name(value)
+        try:
+            return check_name(value)
+        except InvalidValue as error:
+            raise serializers.ValidationError(str(error)) from error
 
     def validate_note(self, value):
         if has_control_characters(value.replace("\n", "").replace("\r", "").replace("\t", "")):

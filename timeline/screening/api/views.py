@@ -18,7 +18,6 @@ from timeline.screening.api.serializers import (
     DecisionSerializer,
     MatchParamsSerializer,
     MatchRequestSerializer,
-    check_name,
     decision_representation,
     result_data,
 )
@@ -34,6 +33,7 @@ from timeline.screening.matching import (
 )
 from timeline.screening.names import name_key
 from timeline.screening.services import screening_decision_record
+from timeline.screening.validation import InvalidValue, check_name
 from timeline.selectors.search import entity_ids_matching
 
 MATCHER = "timeline-name-v1"
@@ -136,11 +136,11 @@ class DecisionListView(APIView):
         return Response(decision_representation(decision), status=status.HTTP_201_CREATED)
 
 
-def check_name_param(value):
+def check_name_param(value, param="name"):
     try:
         return check_name(value)
-    except Exception as error:
-        raise ValidationError({"name": getattr(error, "detail", ["Not a name."])}) from error
+    except InvalidValue as error:
+        raise ValidationError({param: [str(error)]}) from error
 
 
 def _manifest(request):
@@ -186,8 +186,8 @@ def _reconcile_queries(raw):
                 properties.setdefault(prop["pid"], []).append(str(prop.get("v", "")))
         try:
             properties = {prop: [check_name(value) for value in values] for prop, values in properties.items()}
-        except ValidationError as error:
-            errors[key] = error.detail
+        except InvalidValue as error:
+            errors[key] = [str(error)]
             continue
         parsed[key] = MatchQuery.from_properties(schema, properties)
         limits[key] = limit
@@ -241,7 +241,7 @@ class SuggestEntityView(APIView):
 
     def get(self, request):
         strict_params(request, ("prefix", "cursor"))
-        prefix = check_name_param(request.query_params.get("prefix", ""))
+        prefix = check_name_param(request.query_params.get("prefix", ""), "prefix")
         entities = (
             Entity.objects.filter(pk__in=entity_ids_matching(prefix), kind__in=KIND_SCHEMA)
             .order_by("name", "pk")
@@ -255,5 +255,3 @@ class SuggestEntityView(APIView):
                 ]
             }
         )
-
-
