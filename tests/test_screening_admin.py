@@ -48,7 +48,7 @@ def xlsx_file(rows, name="list.xlsx"):
 
 
 def upload(client, file, title="Onboarding batch"):
-    return client.post(reverse(ADD), {"title": title, "threshold": "0.70", "upload": file})
+    return client.post(reverse(ADD), {"title": title, "threshold": "0.75", "upload": file})
 
 
 def screen_all(client, screening_list):

@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_save
 
 from timeline.models import Entity, EntityAlias, EntityIdentifier, EntityKind
 from timeline.screening.models import NameKey, NameKeyKind
-from timeline.screening.names import name_forms, normalise_identifier, phonetic_key
+from timeline.screening.names import deletion_keys, name_forms, normalise_identifier, phonetic_key
 
 SCREENED_KINDS = (EntityKind.PERSON, EntityKind.COMPANY, EntityKind.ORGANIZATION)
 BATCH = 2000
@@ -27,6 +27,7 @@ def entity_keys(entity_id, names, identifiers):
                 keys.add((NameKeyKind.TOKEN, token[:255]))
                 if code := phonetic_key(token):
                     keys.add((NameKeyKind.PHONETIC, code[:255]))
+                keys.update((NameKeyKind.DELETION, key[:255]) for key in deletion_keys(token))
     for value in identifiers:
         if compact := normalise_identifier(value):
             keys.add((NameKeyKind.IDENTIFIER, compact[:255]))

@@ -24,7 +24,7 @@ SCHEMA_KINDS = {
     "LegalEntity": (EntityKind.PERSON, EntityKind.COMPANY, EntityKind.ORGANIZATION),
 }
 KIND_SCHEMA = {EntityKind.PERSON: "Person", EntityKind.COMPANY: "Company", EntityKind.ORGANIZATION: "Organization"}
-DEFAULT_THRESHOLD = 0.7
+DEFAULT_THRESHOLD = 0.75
 DEFAULT_CUTOFF = 0.5
 DEFAULT_LIMIT = 5
 

@@ -4,6 +4,8 @@ Lists, rows and decisions are confidential work: only their uploader and staff h
 ``timeline_screening.screen_all`` see them (admin and API alike).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,12 +17,15 @@ from timeline.models.common import choices_constraint
 class NameKeyKind(models.TextChoices):
     TOKEN = "token", "Token"
     PHONETIC = "phonetic", "Phonetic code"
+    DELETION = "deletion", "Token less one letter"
     NAME = "name", "Whole name"
     IDENTIFIER = "identifier", "Identifier"
 
 
 class NameKey(models.Model):
-    """One retrieval key of an entity: a token, its phonetic code, a whole normalised name or an identifier.
+    """One retrieval key of an entity: a token, its phonetic code, the token less each one letter (so a
+    typo, a missing or an extra letter, or two letters swapped still meet), a whole normalised name or
+    an identifier.
 
     Derived from the entity's name, aliases and identifiers (timeline.screening.indexing), so a
     query finds its candidates by index lookups instead of comparing every entity in Python.
@@ -59,7 +64,11 @@ class ScreeningList(models.Model):
     )
     file_name = models.CharField("file name", max_length=255, blank=True)
     threshold = models.DecimalField(
-        "threshold", max_digits=3, decimal_places=2, default=0.7, help_text="Candidates scoring at least this match."
+        "threshold",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.75"),
+        help_text="Candidates scoring at least this match.",
     )
     created_at = models.DateTimeField("uploaded", auto_now_add=True)
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 from pypinyin import Style, pinyin
-from rigour.names import remove_org_types
+from rigour.names import remove_org_types, replace_org_types_compare
 from rigour.text import metaphone
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -24,6 +24,8 @@ CAMEL_SYLLABLE = re.compile(r"[A-Z][a-z]*")
 MAX_READINGS = 8
 # Aliases this short ("CZ", "SBF") count only when the whole query is exactly them.
 WEAK_ALIAS_LENGTH = 3
+# Shorter tokens less a letter meet too many others to be worth a lookup.
+DELETION_MIN_LENGTH = 5
 
 
 def has_control_characters(text):
@@ -33,10 +35,14 @@ def has_control_characters(text):
 
 def _latin_words(text):
     """Lower-case ASCII words of ``text``, legal-form suffixes removed where that leaves a name."""
-    ascii_text = anyascii(unicodedata.normalize("NFKC", text)).lower()
-    without_form = remove_org_types(ascii_text)
-    words = NON_WORD.sub(" ", without_form).split()
-    return words or NON_WORD.sub(" ", ascii_text).split()
+    ascii_text = " ".join(anyascii(unicodedata.normalize("NFKC", text)).lower().split())
+    # Removed as written ("GmbH & Co. KG") and in rigour's compare form ("Pte. Limited" -> "pte ltd").
+    readings = [
+        NON_WORD.sub(" ", remove_org_types(reading)).split()
+        for reading in (ascii_text, replace_org_types_compare(ascii_text))
+    ]
+    readings = [words for words in readings if words]
+    return min(readings, key=len) if readings else NON_WORD.sub(" ", ascii_text).split()
 
 
 def _east_asian_name(syllables):
@@ -84,11 +90,19 @@ def name_key(text):
     return " ".join(sorted(forms[0]))[:255] if forms else ""
 
 
+@lru_cache(maxsize=65536)
 def phonetic_key(token):
     """The Metaphone code of a token long enough to have one worth comparing."""
     if len(token) < 3 or token.isdigit():
         return ""
     return metaphone(token)
+
+
+def deletion_keys(token):
+    """The token less each one of its letters (symmetric deletion: a typo on either side still meets)."""
+    if len(token) < DELETION_MIN_LENGTH or token.isdigit():
+        return set()
+    return {token[:index] + token[index + 1 :] for index in range(len(token))}
 
 
 def normalise_identifier(value):

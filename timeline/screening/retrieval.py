@@ -1,15 +1,16 @@
 """Candidate retrieval: which entities are worth scoring for a query, answered by index lookups.
 
-Tokens and their phonetic codes (every database) and, on PostgreSQL, trigram similarity of whole
-normalised names (pg_trgm) catch typos, token order and transliteration variants; identifiers are
-looked up exactly. Scoring (timeline.screening.scoring) never sees an entity retrieval did not bring.
+Tokens, their phonetic codes and their one-letter deletions (every database) and, on PostgreSQL,
+trigram similarity of whole normalised names (pg_trgm) catch typos, token order and
+transliteration variants; identifiers are looked up exactly. Scoring (timeline.screening.scoring)
+never sees an entity retrieval did not bring.
 """
 
 from django.db import connection
 from django.db.models import Count
 
 from timeline.screening.models import NameKey, NameKeyKind
-from timeline.screening.names import phonetic_key
+from timeline.screening.names import deletion_keys, phonetic_key
 
 # Candidates scored per query: the best by number of shared keys, then by trigram similarity.
 CANDIDATES = 40
@@ -25,9 +26,12 @@ def candidate_ids(forms, identifiers, kinds, exclude_ids=(), limit=CANDIDATES):
         found += base.filter(kind=NameKeyKind.IDENTIFIER, key__in=identifiers).values_list("entity_id", flat=True)
     tokens = sorted({token for form in forms for token in form})
     codes = sorted({code for token in tokens if (code := phonetic_key(token))})
+    deletions = sorted({key for token in tokens for key in deletion_keys(token) | {token}})
     if tokens or codes:
-        by_token = base.filter(kind=NameKeyKind.TOKEN, key__in=tokens) | base.filter(
-            kind=NameKeyKind.PHONETIC, key__in=codes
+        by_token = (
+            base.filter(kind=NameKeyKind.TOKEN, key__in=tokens)
+            | base.filter(kind=NameKeyKind.PHONETIC, key__in=codes)
+            | base.filter(kind=NameKeyKind.DELETION, key__in=deletions)
         )
         ranked = by_token.values("entity_id").annotate(hits=Count("id")).order_by("-hits", "entity_id")[:limit]
         found += [row["entity_id"] for row in ranked]

@@ -1,22 +1,25 @@
 """Scoring one candidate against one query, with the features that make up the score.
 
 Names are compared token by token after normalisation (timeline.screening.names): each query
-token pairs with the most similar unpaired candidate token (Jaro-Winkler from rapidfuzz, initials
-allowed), and the score is the paired similarity scaled by how much of each name was paired, so
-a missing middle name costs little and a different surname costs a lot. Joined or split tokens
-("Chang Peng" / "Changpeng") are compared on the names written without spaces. Weak aliases
-("CZ", "SBF") count only as the whole query. An identifier in common is decisive; a country in
-common supports, a different one contradicts.
+token pairs with the most similar unpaired candidate token (Jaro-Winkler from rapidfuzz; initials
+and tokens with the same Metaphone code allowed), and the score is the paired similarity scaled
+by how much of each name was paired, so a missing middle name costs little and a different
+surname costs a lot. Joined or split tokens ("Chang Peng" / "Changpeng") are compared on the
+names written without spaces. Weak aliases ("CZ", "SBF") count only as the whole query. An
+identifier in common is decisive; a country in common supports, a different one contradicts.
 """
 
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel, JaroWinkler
 
-from timeline.screening.names import WEAK_ALIAS_LENGTH, name_forms, normalise_identifier
+from timeline.screening.names import WEAK_ALIAS_LENGTH, name_forms, normalise_identifier, phonetic_key
 
 PAIR_MIN = 0.86
 INITIAL = 0.85
+PHONETIC = 0.88
+QUERY_COVERAGE = 1.5
+RECORD_COVERAGE = 0.5
 COMPACT_MIN = 0.92
 WEAK_ALIAS = 0.9
 IDENTIFIER = 1.0
@@ -61,6 +64,8 @@ def token_similarity(a, b):
     if len(a) == 1 or len(b) == 1:
         return INITIAL if a[0] == b[0] else 0.0
     similarity = JaroWinkler.normalized_similarity(a, b)
+    if similarity < PHONETIC and phonetic_key(a) and phonetic_key(a) == phonetic_key(b):
+        similarity = PHONETIC  # romanisations of one sound: Gwon / Kwon, Mashinsky / Mashinskiy
     return similarity if similarity >= PAIR_MIN else 0.0
 
 
@@ -69,7 +74,11 @@ def _weight(token):
 
 
 def aligned_similarity(query, candidate):
-    """0..1: paired token similarity times the share of the query and (more gently) of the candidate paired."""
+    """0..1: paired token similarity over the query, times the share of the candidate's name paired.
+
+    A query token left unpaired (another surname) costs more than a candidate token left unpaired
+    (a middle name the list leaves out): the exponents weigh the two shares.
+    """
     pairs = sorted(
         ((token_similarity(q, c), i, j) for i, q in enumerate(query) for j, c in enumerate(candidate)),
         reverse=True,
@@ -80,13 +89,15 @@ def aligned_similarity(query, candidate):
             continue
         used_q.add(i)
         used_c.add(j)
-        weighted += similarity * _weight(query[i])
+        # A full name in the query meeting a bare initial in the record is weak evidence: "Ahmed" ~ "A.".
+        initial_only = len(candidate[j]) == 1 and len(query[i]) > 1
+        weighted += similarity * (1 if initial_only else _weight(query[i]))
     query_weight = sum(_weight(token) for token in query)
     candidate_weight = sum(_weight(token) for token in candidate)
     paired_candidate = sum(_weight(candidate[j]) for j in used_c)
     if not query_weight or not candidate_weight:
         return 0.0
-    return (weighted / query_weight) * (paired_candidate / candidate_weight) ** 0.5
+    return (weighted / query_weight) ** QUERY_COVERAGE * (paired_candidate / candidate_weight) ** RECORD_COVERAGE
 
 
 def compact_similarity(query, candidate):
