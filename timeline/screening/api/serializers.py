@@ -1,5 +1,7 @@
 """Request and answer shapes of the screening API, after yente's /match and the W3C reconciliation API."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from timeline.screening.matching import KIND_SCHEMA, SCHEMA_KINDS
@@ -13,6 +15,7 @@ IDENTIFIER_PROPERTIES = ("leiCode", "registrationNumber", "idNumber")
 PROPERTIES = (*NAME_PROPERTIES, *IDENTIFIER_PROPERTIES, "country", "birthDate")
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class PropertiesField(serializers.Field):
     """yente's ``properties``: each a list of strings (a single string is taken as a list of one)."""
 

@@ -7,6 +7,8 @@ are never put in the anonymous answer cache.
 import json
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -37,6 +39,14 @@ from timeline.screening.validation import InvalidValue, check_name
 from timeline.selectors.search import entity_ids_matching
 
 MATCHER = "timeline-name-v1"
+MATCH_PARAMETERS = [
+    OpenApiParameter("threshold", float, description="Results scoring at least this (0..1, default 0.75) match."),
+    OpenApiParameter("cutoff", float, description="Results scoring less (0..1, default 0.5) are left out."),
+    OpenApiParameter("limit", int, description="Results per query (1..50, default 5)."),
+    OpenApiParameter("exclude_entity_ids", str, many=True, description="Entity slugs never returned."),
+    OpenApiParameter("include_rejected", bool, description="Screening staff: keep candidates decided false positives."),
+    OpenApiParameter("algorithm", str, description="Accepted for yente clients; timeline has one matcher."),
+]
 SUGGEST_LIMIT = 10
 
 
@@ -62,6 +72,12 @@ class MatchView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        summary="Match entities by example (yente's /match)",
+        request=MatchRequestSerializer,
+        responses=OpenApiTypes.OBJECT,
+        parameters=MATCH_PARAMETERS,
+    )
     def post(self, request):
         strict_params(request, ("threshold", "cutoff", "limit", "exclude_entity_ids", "include_rejected", "algorithm"))
         params = {key: request.query_params.get(key) for key in request.query_params if key != "exclude_entity_ids"}
@@ -117,6 +133,11 @@ class DecisionListView(APIView):
 
     permission_classes = [MayScreen]
 
+    @extend_schema(
+        summary="Screening decisions you may see",
+        responses=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("name", str, description="Only decisions on this name, however written.")],
+    )
     def get(self, request):
         strict_params(request, ("name",))
         decisions = visible_decisions(request.user)
@@ -124,6 +145,9 @@ class DecisionListView(APIView):
             decisions = decisions.filter(name_key=name_key(check_name_param(name)))
         return Response({"results": [decision_representation(decision) for decision in decisions[:500]]})
 
+    @extend_schema(
+        summary="Record or revise a screening decision", request=DecisionSerializer, responses=OpenApiTypes.OBJECT
+    )
     def post(self, request):
         strict_params(request, ())
         serializer = DecisionSerializer(data=request.data)
@@ -201,9 +225,19 @@ class ReconcileView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        summary="Reconciliation manifest, or answers to queries",
+        responses=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("queries", str, description="JSON object of reconciliation queries.")],
+    )
     def get(self, request):
         return self.answer(request, request.query_params)
 
+    @extend_schema(
+        summary="Reconciliation answers to queries (form field)",
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+    )
     def post(self, request):
         return self.answer(request, request.data)
 
@@ -239,6 +273,11 @@ class SuggestEntityView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        summary="Entity suggest for reconciliation",
+        responses=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("prefix", str, description="Part of a name or alias.")],
+    )
     def get(self, request):
         strict_params(request, ("prefix", "cursor"))
         prefix = check_name_param(request.query_params.get("prefix", ""), "prefix")
