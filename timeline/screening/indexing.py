@@ -6,7 +6,7 @@ rewrite one entity's keys after each write (loaddata included); ``screening_rein
 them all after bulk loads that bypass signals.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 from timeline.models import Entity, EntityAlias, EntityIdentifier, EntityKind
@@ -71,6 +71,10 @@ def name_index_rebuild(progress=None):
         last = batch[-1].pk
         if progress:
             progress(len(batch))
+    if connection.vendor == "postgresql":
+        # Fresh statistics, or the planner misjudges the key lookups right after a rebuild.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {NameKey._meta.db_table}")
     return written
 
 

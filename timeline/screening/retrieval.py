@@ -1,8 +1,8 @@
 """Candidate retrieval: which entities are worth scoring for a query, answered by index lookups.
 
-Tokens, their phonetic codes and their one-letter deletions (every database) and, on PostgreSQL,
-trigram similarity of whole normalised names (pg_trgm) catch typos, token order and
-transliteration variants; identifiers are looked up exactly. Scoring (timeline.screening.scoring)
+Tokens, their phonetic codes and their one-letter deletions (every database) catch typos, token
+order and transliteration variants; when they bring almost nothing, PostgreSQL also asks a pg_trgm
+index of whole normalised names. Identifiers are looked up exactly. Scoring (timeline.screening.scoring)
 never sees an entity retrieval did not bring.
 """
 
@@ -12,8 +12,10 @@ from django.db.models import Count
 from timeline.screening.models import NameKey, NameKeyKind
 from timeline.screening.names import deletion_keys, phonetic_key
 
-# Candidates scored per query: the best by number of shared keys, then by trigram similarity.
-CANDIDATES = 40
+# Candidates scored per query: the best by number of shared keys.
+CANDIDATES = 20
+# Fewer candidates than this from the keys, and PostgreSQL also asks the trigram index of whole names.
+TRIGRAM_FALLBACK = 3
 # pg_trgm similarity below this brings noise, not candidates.
 TRIGRAM_MIN_SIMILARITY = 0.35
 
@@ -35,7 +37,7 @@ def candidate_ids(forms, identifiers, kinds, exclude_ids=(), limit=CANDIDATES):
         )
         ranked = by_token.values("entity_id").annotate(hits=Count("id")).order_by("-hits", "entity_id")[:limit]
         found += [row["entity_id"] for row in ranked]
-    if connection.vendor == "postgresql" and forms:
+    if connection.vendor == "postgresql" and forms and len(set(found)) < TRIGRAM_FALLBACK:
         found += _trigram_ids(base, forms, limit)
     return list(dict.fromkeys(found))
 

@@ -183,10 +183,15 @@ def _manifest(request):
 
 
 def _reconcile_queries(raw):
-    try:
-        queries = json.loads(raw)
-    except ValueError as error:
-        raise ValidationError({"queries": ["Not JSON."]}) from error
+    if isinstance(raw, dict):
+        queries = raw
+    elif isinstance(raw, str):
+        try:
+            queries = json.loads(raw)
+        except ValueError as error:
+            raise ValidationError({"queries": ["Not JSON."]}) from error
+    else:
+        raise ValidationError({"queries": ["A JSON object of queries."]})
     if not isinstance(queries, dict) or not queries:
         raise ValidationError({"queries": ["An object of queries."]})
     if len(queries) > MAX_QUERIES:
@@ -197,7 +202,7 @@ def _reconcile_queries(raw):
             errors[key] = ["Each query needs a 'query' string."]
             continue
         schema = query.get("type") or "LegalEntity"
-        if schema not in SCHEMA_KINDS:
+        if not isinstance(schema, str) or schema not in SCHEMA_KINDS:
             errors[key] = [f"Unknown type; use one of: {', '.join(sorted(SCHEMA_KINDS))}."]
             continue
         limit = query.get("limit", DEFAULT_LIMIT)
@@ -205,7 +210,8 @@ def _reconcile_queries(raw):
             errors[key] = ["'limit' is a whole number from 1 to 50."]
             continue
         properties = {"name": [query["query"]]}
-        for prop in query.get("properties") or []:
+        properties_given = query.get("properties") or []
+        for prop in properties_given if isinstance(properties_given, list) else []:
             if isinstance(prop, dict) and prop.get("pid") in ("country", "leiCode", "registrationNumber"):
                 properties.setdefault(prop["pid"], []).append(str(prop.get("v", "")))
         try:
@@ -242,6 +248,8 @@ class ReconcileView(APIView):
         return self.answer(request, request.data)
 
     def answer(self, request, data):
+        if not isinstance(data, dict):
+            raise ValidationError({"queries": ["Send the queries as a form field or a JSON object."]})
         if unknown := sorted(set(data) - {"queries", "callback", "format"}):
             raise ValidationError({name: ["Unknown parameter."] for name in unknown})
         if "queries" not in data:
