@@ -43,8 +43,19 @@ class ScreeningListUploadForm(forms.ModelForm):
         return upload
 
 
+class PrivateHistoryMixin:
+    """The history page answers 403 to staff without the permission, before looking the record up:
+    the querysets here hold only what the user may see, and Django would otherwise redirect with
+    "does not exist", telling apart lists that exist from lists that do not."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
 @admin.register(ScreeningList)
-class ScreeningListAdmin(admin.ModelAdmin):
+class ScreeningListAdmin(PrivateHistoryMixin, admin.ModelAdmin):
     list_display = ["title", "uploaded_by", "created_at", "rows_screened"]
     readonly_fields = ["uploaded_by", "file_name", "threshold", "created_at"]
     fields = ["title", "threshold", "uploaded_by", "file_name", "created_at"]
@@ -159,7 +170,7 @@ class ScreeningListAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScreeningDecision)
-class ScreeningDecisionAdmin(admin.ModelAdmin):
+class ScreeningDecisionAdmin(PrivateHistoryMixin, admin.ModelAdmin):
     """Decisions are taken on a list's candidates or through the API; here they are reviewed and revised."""
 
     list_display = ["name", "entity", "verdict", "decided_by", "decided_at"]

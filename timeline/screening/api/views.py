@@ -135,7 +135,7 @@ class DecisionListView(APIView):
 
     @extend_schema(
         summary="Screening decisions you may see",
-        responses=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
         parameters=[OpenApiParameter("name", str, description="Only decisions on this name, however written.")],
     )
     def get(self, request):
@@ -146,7 +146,9 @@ class DecisionListView(APIView):
         return Response({"results": [decision_representation(decision) for decision in decisions[:500]]})
 
     @extend_schema(
-        summary="Record or revise a screening decision", request=DecisionSerializer, responses=OpenApiTypes.OBJECT
+        summary="Record or revise a screening decision",
+        request=DecisionSerializer,
+        responses={201: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
     )
     def post(self, request):
         strict_params(request, ())
