@@ -39,6 +39,7 @@ READ_ONLY_ENDPOINTS = {
     "entity-timeline": ("api:entity-timeline", {"slug": "w-company"}),
     "case-timeline": ("api:case-timeline", {"slug": "w-case"}),
     "stats-penalties": ("api:stats-penalties", {}),
+    "search": ("api:search", {}, "?q=company"),
 }
 READ_ONLY_OPERATIONS = {"get": {}, "post": dict.fromkeys(ROLES, 405), "delete": dict.fromkeys(ROLES, 405)}
 DOCUMENTS = {"api-root": "api:api-root", "schema": "api:schema", "docs": "api:docs"}
@@ -183,8 +184,8 @@ def test_permission_matrix(row, role, expected, matrix, db):
         resource = next(resource for resource in RESOURCES if resource.name == name)
         response = call_record(matrix["api"][role], resource, operation, world)
     elif kind == "read-only":
-        url_name, kwargs = READ_ONLY_ENDPOINTS[name]
-        response = getattr(matrix["api"][role], operation)(reverse(url_name, kwargs=kwargs))
+        url_name, kwargs, *query = READ_ONLY_ENDPOINTS[name]
+        response = getattr(matrix["api"][role], operation)(reverse(url_name, kwargs=kwargs) + "".join(query))
     elif kind == "document":
         response = matrix["api"][role].get(reverse(DOCUMENTS[name]))
     elif kind == "admin-index":

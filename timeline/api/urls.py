@@ -12,6 +12,7 @@ from timeline.api.views.actions import ActionViewSet, SettlementViewSet
 from timeline.api.views.entities import CaseViewSet, EntityViewSet, SourceViewSet
 from timeline.api.views.events import CaseTimelineView, EntityTimelineView, EventViewSet
 from timeline.api.views.people import PardonRequestViewSet, SentenceViewSet
+from timeline.api.views.search import SearchView
 from timeline.api.views.stats import PenaltyStatsView
 
 app_name = "api"
@@ -30,6 +31,7 @@ urlpatterns = [
     path("v1/entities/<slug:slug>/timeline/", EntityTimelineView.as_view(), name="entity-timeline"),
     path("v1/cases/<slug:slug>/timeline/", CaseTimelineView.as_view(), name="case-timeline"),
     path("v1/stats/penalties/", PenaltyStatsView.as_view(), name="stats-penalties"),
+    path("v1/search/", SearchView.as_view(), name="search"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

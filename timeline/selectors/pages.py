@@ -28,7 +28,7 @@ from timeline.models import (
     Source,
 )
 from timeline.selectors.penalties import ZERO, PenaltyScope, penalty_totals
-from timeline.selectors.search import entity_ids_matching
+from timeline.selectors.search import matching_best_first
 from timeline.selectors.timelines import case_timeline, entity_timeline, events_with_details
 
 FEED_SIZE = 50
@@ -307,10 +307,11 @@ def penalties_by(group_by, **filters):
 
 
 def search_entities(query, limit=SEARCH_LIMIT):
-    """Entities whose name or one of whose aliases contains ``query`` (case-insensitive)."""
-    matching = Entity.objects.filter(pk__in=entity_ids_matching(query))
-    return list(matching.prefetch_related("aliases").order_by("name")[:limit])
+    """Entities matching ``query`` in their name, aliases, identifiers or description, best first."""
+    matches = matching_best_first(Entity.objects.all(), query, "name")
+    return list(matches.prefetch_related("aliases")[:limit])
 
 
 def search_cases(query, limit=SEARCH_LIMIT):
-    return list(Case.objects.filter(title__icontains=query).order_by("title")[:limit])
+    """Cases matching ``query`` in their title, summary or their parties' names, best first."""
+    return list(matching_best_first(Case.objects.all(), query, "title")[:limit])

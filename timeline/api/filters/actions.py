@@ -23,7 +23,7 @@ from timeline.models import (
     PartyRole,
     Statute,
 )
-from timeline.selectors.search import action_ids_matching
+from timeline.selectors.search import matching
 
 
 class ActionFilterSet(StrictFilterSet):
@@ -58,7 +58,8 @@ class ActionFilterSet(StrictFilterSet):
         field_name="resolved_on", lookup_expr="lte", help_text="Resolved on or before (YYYY-MM-DD)."
     )
     q = TextFilter(
-        method="filter_q", help_text="Case-insensitive text in the caption, docket number, summary or a party's name."
+        method="filter_q",
+        help_text="Words in the caption, docket number, summary or a party's name or alias (web-search syntax).",
     )
 
     class Meta:
@@ -84,7 +85,7 @@ class ActionFilterSet(StrictFilterSet):
         return queryset.filter(Exists(ChargeStatute.objects.filter(charge__action=OuterRef("pk"), statute=value)))
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(pk__in=action_ids_matching(value))
+        return matching(queryset, value)
 
     def filter_queryset(self, queryset):
         """party and role must hold on the same party row: one entity in that role."""

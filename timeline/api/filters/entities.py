@@ -7,7 +7,7 @@ from django_filters import rest_framework as filters
 
 from timeline.api.filters.base import CountryFilter, StrictFilterSet, TextFilter
 from timeline.models import Case, Entity, EntityIdentifier, EntityKind, IdentifierScheme, Source
-from timeline.selectors.search import entity_ids_matching
+from timeline.selectors.search import matching
 
 
 class IdentifierField(forms.CharField):
@@ -39,7 +39,8 @@ class EntityFilterSet(StrictFilterSet):
     kind = filters.ChoiceFilter(choices=EntityKind.choices, help_text="Kind of entity.")
     country = CountryFilter(help_text="ISO 3166-1 alpha-2 code, e.g. KY (nationality of a person, seat of a body).")
     q = TextFilter(
-        method="filter_q", help_text="Case-insensitive text in the name or in any alias, e.g. CZ or binance."
+        method="filter_q",
+        help_text="Words in the name, an alias, an identifier or the description, e.g. CZ or binance.",
     )
     identifier = IdentifierFilter(
         method="filter_identifier", help_text="An outside identifier as scheme:value, e.g. wikidata:Q123 or lei:..."
@@ -50,7 +51,7 @@ class EntityFilterSet(StrictFilterSet):
         fields = ["kind", "country", "q", "identifier"]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(pk__in=entity_ids_matching(value))
+        return matching(queryset, value)
 
     def filter_identifier(self, queryset, name, value):
         scheme, identifier = value

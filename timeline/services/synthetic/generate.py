@@ -28,6 +28,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
+from timeline.migrations._search_document import search_documents_rebuild
 from timeline.models import Case, EnforcementAction, Entity, Event, Source, Statute
 from timeline.services.data_version import data_version_bump
 from timeline.services.penalty_totals import penalty_totals_rebuild
@@ -262,6 +263,11 @@ def synthetic_generate(actions, seed=1, batch_size=10_000, force=False, replace=
         finally:
             stop.set()
             producer.join()
+        if triggers_off:
+            # The triggers recomputing documents from related rows were off too: write those documents
+            # at once, before the indexes (their GIN included) are built over the final rows.
+            with connection.cursor() as cursor:
+                search_documents_rebuild(cursor, own_too=False)
         _rebuild_indexes(dropped)
         if triggers_off:
             _check_foreign_keys(floors)

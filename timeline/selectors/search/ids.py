@@ -1,4 +1,5 @@
-"""Text search as sets of ids: each place a term can match is its own query, and the ids are UNIONed.
+"""Text search as sets of ids, the portable path (SQLite; PostgreSQL reads the search documents):
+each place a term can match is its own query, and the ids are UNIONed.
 
 ORing a column match with an EXISTS over a related table leaves PostgreSQL one plan: read every
 row and test both. Asked apart, each match reads its own trigram index (migration 0006), and
