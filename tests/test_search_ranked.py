@@ -37,7 +37,9 @@ def matched(model, text):
 
 @pytest.fixture
 def matter():
-    company = factories.EntityFactory(name="Quuxly Asset Holdings", slug="quuxly", description="A <b>trust</b> company for R&D.")
+    company = factories.EntityFactory(
+        name="Quuxly Asset Holdings", slug="quuxly", description="A <b>trust</b> company for R&D."
+    )
     factories.EntityAliasFactory(entity=company, alias="QAH")
     case = factories.CaseFactory(title="The Quuxly matter", slug="quuxly-matter", summary="Reporting failures.")
     action = factories.EnforcementActionFactory(
@@ -106,7 +108,8 @@ def test_bad_parameters_are_a_400_naming_the_field(api, params):
 
 
 @pytest.mark.parametrize(
-    "text", ['!!!"" & | :* ((( <-> ' * 8, '"unclosed phrase', "-", "or or or", "Бинанс 币安 بينانس", "'; drop table x; --"]
+    "text",
+    ['!!!"" & | :* ((( <-> ' * 8, '"unclosed phrase', "-", "or or or", "Бинанс 币安 بينانس", "'; drop table x; --"],
 )
 def test_any_text_is_a_ranked_answer(api, matter, text):
     assert isinstance(search(api, q=text[:200]), list)
@@ -133,7 +136,7 @@ def test_prefix_of_a_name_and_fuzzy_names(matter):
 
 @pytest.mark.postgres_only
 def test_documents_follow_aliases_parties_and_renames(matter):
-    company, case, action = matter
+    company, _case, action = matter
     assert matched(models.EnforcementAction, "QAH") == {"us-v-quuxly"}
     assert matched(models.Case, "QAH") == {"quuxly-matter"}
     alias = factories.EntityAliasFactory(entity=company, alias="Zorbex")
@@ -151,7 +154,7 @@ def test_documents_follow_aliases_parties_and_renames(matter):
 
 @pytest.mark.postgres_only
 def test_documents_follow_raw_sql_and_an_action_moving_case(matter):
-    _company, case, action = matter
+    _company, _case, action = matter
     with connection.cursor() as cursor:
         cursor.execute("UPDATE timeline_enforcementaction SET summary = 'Wire fraud' WHERE id = %s", [action.pk])
     assert matched(models.EnforcementAction, "wire fraud") == {"us-v-quuxly"}

@@ -1,12 +1,10 @@
-"""What keeps a changelist fast over a million rows: search through the search documents by sets of
-ids, counts capped, a case filter that lists one case rather than all of them, years read from the
-ends of an index, and per-row figures computed for the page shown only.
+"""What keeps a changelist fast over a million rows: search by sets of ids, a case filter that lists
+one case rather than all of them, years read from the ends of an index, and per-row figures
+computed for the page shown only.
 
 Django's own search ORs every search field in one WHERE over LEFT JOINs to the related tables, then
-makes the rows distinct: no index serves it. Here, on PostgreSQL, the search fields that a search
-document holds (the model's own, or a related entity's, action's, case's ...) become one document
-match per relation, read from its GIN index (migration 0010); the others are id queries of their
-own; ``pk__in`` their UNION selects each row once. Elsewhere each field is its own id query.
+makes the rows distinct: no index serves it. Here each search field is its own id query, which
+reads its trigram index (migration 0006), and ``pk__in`` their UNION selects the same rows, each once.
 """
 
 from django.contrib import admin
@@ -14,14 +12,13 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db import connections
 from django.db.models import F, Func, IntegerField, Max, Min, Q, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
 from timeline.models import Case
-from timeline.selectors.search import has_documents, ids_union, matching_ids, search_kind
+from timeline.selectors.search import ids_union
 
 # A changelist counts its rows exactly up to this many; past it, pages run to the cap.
 COUNT_CAP = 10_000
@@ -51,33 +48,6 @@ def search_bits(search_term):
         if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
             bit = unescape_string_literal(bit)
         yield bit
-
-
-def document_path(model, path):
-    """(relation, model) when the text ``path`` names is in the search document of the model at the end
-    of ``relation`` ("" for ``model`` itself), else None: ``entities__aliases__alias`` on an event is
-    in the document of the entity at ``entities``."""
-    parts = path.split(LOOKUP_SEP)
-    for depth in range(len(parts)):
-        kind = search_kind(model)
-        if kind is not None and LOOKUP_SEP.join(parts[depth:]) in kind.document_paths:
-            return LOOKUP_SEP.join(parts[:depth]), model
-        try:
-            field = model._meta.get_field(parts[depth])
-        except FieldDoesNotExist:
-            return None
-        if not hasattr(field, "path_infos"):
-            return None
-        model = field.path_infos[-1].to_opts.model
-    return None
-
-
-def is_key(opts, path):
-    """A slug or key of the model itself: matched whole (its unique index), not as a part of text."""
-    try:
-        return LOOKUP_SEP not in path and opts.get_field(path).get_internal_type() == "SlugField"
-    except FieldDoesNotExist:
-        return False
 
 
 def any_of(lookups, bit):
@@ -110,10 +80,6 @@ class IdSearchMixin:
         lookups = [search_lookup(self.opts, str(field)) for field in search_fields]
         if not search_fields or not search_term or None in lookups:
             return super().get_search_results(request, queryset, search_term)
-        if has_documents(connections[queryset.db]):
-            documents = self.document_search(search_fields, search_term)
-            if documents is not None:
-                return queryset.filter(pk__in=documents), False
         bits = list(search_bits(search_term))
         every = [lookup for lookup, _ in lookups]
         related = [lookup for lookup, crosses in lookups if crosses]
@@ -128,31 +94,6 @@ class IdSearchMixin:
             candidates = rows.filter(*matches).filter(every_word)
             return queryset.filter(pk__in=candidates.values("pk")), False
         return queryset.filter(*matches), False
-
-    def document_search(self, search_fields, search_term):
-        """The ids matching ``search_term``: the whole term against each search document the fields
-        reach (every word a prefix, as people type names), slugs and keys whole, other fields as
-        text; None when no field is in a search document."""
-        rows = self.model._default_manager
-        relations, others = {}, []
-        for field in map(str, search_fields):
-            path = field[1:] if field[:1] in PREFIX_LOOKUPS else field
-            found = document_path(self.model, path)
-            if found is not None:
-                relations.setdefault(*found)
-            elif is_key(self.opts, path):
-                others.append(rows.filter(**{path: search_term.strip()}).values("pk"))
-            else:
-                others.append(rows.filter(**{search_lookup(self.opts, field)[0]: search_term}).values("pk"))
-        if not relations:
-            return None
-        matches = [
-            matching_ids(model, search_term, every_word=True)
-            if not relation
-            else rows.filter(**{f"{relation}__in": matching_ids(model, search_term, every_word=True)}).values("pk")
-            for relation, model in relations.items()
-        ]
-        return ids_union(*matches, *others)
 
 
 class CaseFilter(admin.SimpleListFilter):

@@ -18,8 +18,7 @@ class SearchKind:
     title: str
     body: tuple  # columns quoted after the title in a snippet
     text_columns: tuple  # columns the portable path matches
-    # Paths from the model to the text its search document holds (admin search fields map onto them).
-    document_paths: tuple = ()
+    document_paths: tuple = ()  # paths from the model to the text its search document holds
 
     @property
     def table(self):
