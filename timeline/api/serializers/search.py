@@ -1,6 +1,8 @@
 """The site-wide search: its query parameters and its typed, ranked results."""
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from timeline.api.filters.base import MAX_TEXT_LENGTH
@@ -9,6 +11,7 @@ from timeline.selectors.search import DEFAULT_LIMIT, KINDS, MAX_LIMIT
 DETAIL_ROUTES = {name: f"api:{name}-detail" for name in KINDS}
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class KindListField(serializers.Field):
     """Comma-separated kinds (``entity,case``); an unknown kind is a field error."""
 
