@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.scaling import primary_options, redis_caches, replica_databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change (admin and API alike) in the audit trail.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication: only anonymous safe-method requests read from a replica.
+    "timeline.replicas.middleware.ReplicaRoutingMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,9 +111,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Requests here are short, indexed reads: PostgreSQL's JIT compiles plans it judges costly and
-    # added 0.25 to 3.2 s to searches at a million actions while saving nothing (benchmarks/README.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    primary_options(
+        DATABASES["default"],
+        pool_size=int(os.environ.get("DATABASE_POOL_SIZE") or 0),
+        pgbouncer=env_bool("DATABASE_PGBOUNCER"),
+    )
+
+# Streaming replicas answer anonymous safe-method reads (timeline/replicas/); everything else reads the primary.
+DATABASES.update(
+    replica_databases(
+        DATABASES["default"],
+        env_list("DATABASE_REPLICA_URLS"),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        connect_timeout=int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2")),
+        pool_size=int(os.environ.get("DATABASE_POOL_SIZE") or 0),
+        pgbouncer=env_bool("DATABASE_PGBOUNCER"),
+    )
+)
+REPLICA_DATABASES = [alias for alias in DATABASES if alias.startswith("replica")]
+DATABASE_ROUTERS = ["timeline.replicas.router.ReplicaRouter"] if REPLICA_DATABASES else []
+MAX_REPLICA_LAG = float(os.environ.get("MAX_REPLICA_LAG", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "1"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -158,17 +180,15 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Anonymous API answers are cached per data version, so never stale (timeline/api/response_cache.py).
-# Each process keeps its own cache (LocMemCache); point CACHES["api"] at Redis or memcached to share one.
+# Without REDIS_URL each process keeps its own caches and throttle counts; with it, every server shares them.
 API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "600"))
 API_CACHE_MAX_BYTES = int(os.environ.get("API_CACHE_MAX_BYTES", str(1024 * 1024)))
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "timeline"},
-    "api": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "timeline-api",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("API_CACHE_MAX_ENTRIES", "500"))},
-    },
-}
+REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5"))
+CACHES = redis_caches(REDIS_URL, api_max_entries=int(os.environ.get("API_CACHE_MAX_ENTRIES", "500")))
+if REDIS_URL:
+    # Sessions read from Redis and written through to the database, which keeps them while Redis is down.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

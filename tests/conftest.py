@@ -16,6 +16,7 @@ test sees rows it did not ask for.
 """
 
 import copy
+import os
 from pathlib import Path
 
 import pytest
@@ -177,9 +178,24 @@ def pytest_collection_modifyitems(config, items):
         )
     )
 
+    skip_replica_tests(config, items)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+def skip_replica_tests(config, items):
+    """Without a replica configured the replica tests are skipped, unless REQUIRE_REPLICA=1 (CI) says to fail."""
+    from django.conf import settings
+
+    if settings.REPLICA_DATABASES or not any("replica" in item.keywords for item in items):
+        return
+    reason = "needs a streaming replica: DATABASE_REPLICA_URLS=postgres://...:5433/... (bin/pg-replica start)"
+    if os.environ.get("REQUIRE_REPLICA") == "1":
+        raise pytest.UsageError(f"REQUIRE_REPLICA=1, but the replica tests cannot run: {reason}")
+    for item in items:
+        if "replica" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
