@@ -14,9 +14,10 @@ def primary_options(database, *, pool_size, pgbouncer):
     """Connection options of a PostgreSQL database: JIT off, and the pool or PgBouncer when asked."""
     options = database.setdefault("OPTIONS", {})
     if pgbouncer:
-        # PgBouncer refuses startup parameters (set jit as a role setting instead, README), and in
-        # transaction pooling a server-side cursor cannot outlive the transaction that opened it.
+        # PgBouncer refuses startup parameters (set jit as a role setting instead, README); in transaction
+        # pooling a server-side cursor cannot outlive its transaction, nor a prepared statement its server.
         database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        options["prepare_threshold"] = None
     else:
         # Requests here are short, indexed reads: PostgreSQL's JIT compiles plans it judges costly and
         # added 0.25 to 3.2 s to searches at a million actions while saving nothing (benchmarks/README.md).

@@ -132,6 +132,7 @@ REPLICA_DATABASES = [alias for alias in DATABASES if alias.startswith("replica")
 DATABASE_ROUTERS = ["timeline.replicas.router.ReplicaRouter"] if REPLICA_DATABASES else []
 MAX_REPLICA_LAG = float(os.environ.get("MAX_REPLICA_LAG", "5"))
 REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "1"))
+READ_FROM_HEADER = env_bool("READ_FROM_HEADER")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

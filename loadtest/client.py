@@ -22,6 +22,7 @@ class Sample:
     kind: str
     status: int  # 0: no answer (connection error or timeout)
     seconds: float
+    read_from: str = ""  # the database that answered, when the server says (READ_FROM_HEADER)
 
 
 @dataclass
@@ -40,6 +41,9 @@ class Workload:
     targets: list  # detail paths of the contested records
     token: str
     write_share: float
+    # Several nodes: each request goes to one at random. Anonymous reads come from many addresses
+    # (X-Forwarded-For), as a public site's readers do, so no single reader trips the throttle.
+    anonymous_reads: bool = False
 
 
 class Connection:
@@ -75,10 +79,10 @@ class Connection:
 
 
 class Client(threading.Thread):
-    def __init__(self, number, port, workload, deadline, seed):
+    def __init__(self, number, ports, workload, deadline, seed):
         super().__init__(name=f"client-{number}", daemon=True)
         self.number = number
-        self.connection = Connection(port)
+        self.connections = [Connection(port) for port in ports]
         self.workload = workload
         self.deadline = deadline
         self.random = random.Random(seed)
@@ -86,27 +90,33 @@ class Client(threading.Thread):
         self.headers = {"Authorization": f"Token {workload.token}", "Accept": "application/json"}
         self.sequence = 0
 
-    def timed(self, kind, method, path, body=None, extra=None):
-        headers = {**self.headers, **(extra or {})}
+    def timed(self, kind, method, path, body=None, extra=None, headers=None):
+        headers = {**(self.headers if headers is None else headers), **(extra or {})}
         if body is not None:
             headers["Content-Type"] = "application/json"
             body = json.dumps(body)
+        connection = self.random.choice(self.connections)
         started = time.perf_counter()
         try:
-            status, response_headers, content = self.connection.request(method, path, body, headers)
+            status, response_headers, content = connection.request(method, path, body, headers)
         except (OSError, http.client.HTTPException) as error:
             self.outcome.samples.append(Sample(kind, 0, time.perf_counter() - started))
             self.outcome.errors.append(f"{method} {path}: {type(error).__name__}: {error}")
-            self.connection.close()
+            connection.close()
             return 0, {}, b""
-        self.outcome.samples.append(Sample(kind, status, time.perf_counter() - started))
+        read_from = response_headers.get("X-Read-From", "")
+        self.outcome.samples.append(Sample(kind, status, time.perf_counter() - started, read_from))
         if status >= 500:
             self.outcome.errors.append(f"{method} {path}: {status} {content[:200]!r}")
         return status, response_headers, content
 
     def read(self):
         kind = self.random.choice(sorted(self.workload.reads))
-        self.timed(kind, "GET", self.random.choice(self.workload.reads[kind]))
+        headers = None
+        if self.workload.anonymous_reads:
+            address = f"10.{self.number % 250}.{self.random.randrange(250)}.{self.random.randrange(1, 250)}"
+            headers = {"Accept": "application/json", "X-Forwarded-For": address}
+        self.timed(kind, "GET", self.random.choice(self.workload.reads[kind]), headers=headers)
 
     def append(self):
         target = self.random.choice(self.workload.targets)
@@ -136,4 +146,5 @@ class Client(threading.Thread):
                 else:
                     self.read()
         finally:
-            self.connection.close()
+            for connection in self.connections:
+                connection.close()

@@ -2,6 +2,7 @@
 
     python -m loadtest.run                         # 50 clients for 60 seconds
     python -m loadtest.run --seconds 5 --clients 10   # the short run CI uses
+    python -m loadtest.run --nodes 2               # two nodes, Redis and a replica (loadtest/cluster.py)
 
 It (re)creates a dedicated database (``--database-url``, default
 postgres://postgres@127.0.0.1:5432/loadtest_timeline; its name must contain "loadtest", since it
@@ -33,6 +34,8 @@ from loadtest.report import table
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/loadtest_timeline"
+DEFAULT_REPLICA_URL = "postgres://postgres@127.0.0.1:5433/loadtest_timeline"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 USERNAME = "loadtest-editor"
 
@@ -47,7 +50,17 @@ def parse_args(argv):
     parser.add_argument("--targets", type=int, default=4, help="Contested records written concurrently (default 4).")
     parser.add_argument("--write-share", type=float, default=0.1, help="Share of actions that append (default 0.1).")
     parser.add_argument("--seed", type=int, default=1)
-    return parser.parse_args(argv)
+    several = parser.add_argument_group("several nodes (loadtest/cluster.py)")
+    several.add_argument("--nodes", type=int, default=1, help="gunicorn nodes; 2 or more share Redis and a replica.")
+    several.add_argument("--replica-url", default=os.environ.get("LOADTEST_REPLICA_URL", DEFAULT_REPLICA_URL))
+    several.add_argument("--redis-url", default=os.environ.get("LOADTEST_REDIS_URL", DEFAULT_REDIS_URL))
+    several.add_argument("--anon-rate", type=int, default=200, help="Anonymous requests per minute (default 200).")
+    several.add_argument("--max-replica-lag", type=float, default=5, help="MAX_REPLICA_LAG seconds (default 5).")
+    several.add_argument("--replica-outage", action="store_true", help="Stop the replica for the middle third.")
+    options = parser.parse_args(argv)
+    if options.nodes > 1:
+        options.workers = options.workers if "--workers" in (argv or sys.argv) else 2
+    return options
 
 
 def server_environment(database_url):
@@ -212,10 +225,10 @@ def warm_up(port, workload):
         thread.join()
 
 
-def run_clients(port, workload, clients, seconds, seed):
+def run_clients(ports, workload, clients, seconds, seed):
     started = time.monotonic()
     deadline = started + seconds
-    threads = [Client(number, port, workload, deadline, seed * 1000 + number) for number in range(clients)]
+    threads = [Client(number, ports, workload, deadline, seed * 1000 + number) for number in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -263,6 +276,10 @@ def verify(contested, acknowledged, since):
 
 def main(argv=None):
     options = parse_args(argv)
+    if options.nodes > 1:
+        from loadtest.cluster import run_cluster
+
+        return run_cluster(options, sys.modules[__name__])
     env = server_environment(options.database_url)
     print(f"== database {urlsplit(options.database_url).path.lstrip('/')}: recreate, migrate, load fixtures/")
     started = time.monotonic()
@@ -287,7 +304,7 @@ def main(argv=None):
     )
     try:
         warm_up(port, workload)
-        outcomes, elapsed = run_clients(port, workload, options.clients, options.seconds, options.seed)
+        outcomes, elapsed = run_clients([port], workload, options.clients, options.seconds, options.seed)
     finally:
         stop_server(server)
 

@@ -105,10 +105,12 @@ def wait_until_lag_exceeds(seconds):
     raise AssertionError(f"the paused replica did not fall {seconds} s behind")
 
 
-def test_anonymous_reads_come_from_the_replica(action):
+def test_anonymous_reads_come_from_the_replica(action, settings):
+    settings.READ_FROM_HEADER = True
     response, on_primary, on_replica = read(APIClient(), detail_url(action))
 
     assert response.status_code == 200
+    assert response["X-Read-From"] == REPLICA
     assert response.json()["caption"] == "SEC v. Replicated"
     assert on_replica > 1 and on_primary == 0
 
@@ -161,7 +163,8 @@ def test_a_replica_past_max_replica_lag_is_skipped(action, editor_client, paused
 def test_healthz_reports_each_replicas_lag(client, action):
     health = client.get(reverse("healthz")).json()
     assert health["status"] == "ok"
-    assert health["replicas"] == {REPLICA: {"usable": True, "lag_seconds": 0.0}}
+    assert health["replicas"][REPLICA]["usable"] is True
+    assert 0 <= health["replicas"][REPLICA]["lag_seconds"] < 60
 
 
 def test_a_lagging_replica_keys_cached_answers_by_its_own_data_version(action, editor_client, paused_replay, settings):
@@ -205,6 +208,7 @@ def test_a_replica_that_is_down_costs_no_request(action, replica_down, client):
 
 def test_a_replica_failing_mid_request_is_answered_from_the_primary(action, replica, settings, caplog):
     settings.REPLICA_CHECK_SECONDS = 3600
+    settings.READ_FROM_HEADER = True
     assert status.state(REPLICA).usable  # checked and found usable: the next request will not check again
     saved = replica.settings_dict
     replica.close()
@@ -218,6 +222,6 @@ def test_a_replica_failing_mid_request_is_answered_from_the_primary(action, repl
         replica.settings_dict = saved
 
     assert response.status_code == 200 and response.json()["caption"] == "SEC v. Replicated"
-    assert on_primary > 1
+    assert on_primary > 1 and response["X-Read-From"] == "default"
     assert "failed mid-request" in caplog.text
     assert not after.usable  # skipped until its next check

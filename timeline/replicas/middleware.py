@@ -29,10 +29,13 @@ class ReplicaRoutingMiddleware:
         alias = None
         if settings.REPLICA_DATABASES and request.method in SAFE_METHODS and is_anonymous(request):
             alias = status.choose()
-        if alias is None:
-            return self.get_response(request)
+        request.read_from = alias or DEFAULT_DB_ALIAS
         with reading_from(alias):
-            return self.get_response(request)
+            response = self.get_response(request)
+        if settings.READ_FROM_HEADER:
+            # Opt-in, for measuring and debugging: which database answered (it names the topology).
+            response["X-Read-From"] = request.read_from
+        return response
 
     def process_exception(self, request, exception):
         """Answer again from the primary when the replica this request read from failed."""
@@ -40,6 +43,7 @@ class ReplicaRoutingMiddleware:
         if alias is None or not isinstance(exception, DatabaseError) or not connections[alias].errors_occurred:
             return None
         status.mark_failed(alias, exception)
+        request.read_from = DEFAULT_DB_ALIAS
         match = request.resolver_match
         view = match.func
         if settings.DATABASES[DEFAULT_DB_ALIAS]["ATOMIC_REQUESTS"] and DEFAULT_DB_ALIAS not in getattr(

@@ -18,13 +18,16 @@ from django.db import DatabaseError, connections
 
 logger = logging.getLogger(__name__)
 
-# Seconds behind the primary. Streaming and fully replayed is 0, whatever the age of the last write; a
-# replica that is not streaming counts the time since the last change it replayed (it may have missed more).
+# Seconds behind the primary. Zero while streaming with everything received replayed (the startup process
+# waits for more WAL); otherwise the age of the last commit replayed, which overstates lag on a primary
+# writing WAL without commits, so a replica errs towards being skipped. Not streaming also counts that age.
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
     WHEN EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
-         AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+         AND (pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn()
+              OR EXISTS (SELECT 1 FROM pg_stat_activity
+                         WHERE backend_type = 'startup' AND wait_event = 'RecoveryWalStream')) THEN 0
     ELSE COALESCE(GREATEST(EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0), 0)
 END::float8
 """
