@@ -168,12 +168,7 @@ def run_cluster(options, helpers):
         for server in servers:
             helpers.stop_server(server)
 
-    samples = [sample for outcome in outcomes for sample in outcome.samples]
-    errors = [error for outcome in outcomes for error in outcome.errors]
-    acknowledged = {}
-    for outcome in outcomes:
-        for path, tokens in outcome.acknowledged.items():
-            acknowledged.setdefault(path, []).extend(tokens)
+    samples, errors, acknowledged = helpers.gather(outcomes)
     problems, summary = helpers.verify(contested, acknowledged, since)
     server_errors = sum(1 for sample in samples if sample.status >= 500)
     unanswered = sum(1 for sample in samples if sample.status == 0)
@@ -187,7 +182,11 @@ def run_cluster(options, helpers):
     print(f"{requests} requests in {elapsed:.1f} s: {requests / elapsed:.1f} req/s over {options.nodes} nodes")
     print(f"5xx answers: {server_errors}; unanswered requests: {unanswered}")
     print(f"answered from: {', '.join(f'{source} {count}' for source, count in sorted(by_source.items()))}")
-    print(f"replica share: {from_replica / requests:.1%} of all requests")
+    anonymous_reads = sum(1 for sample in samples if not sample.kind.startswith("write"))
+    print(
+        f"replica share: {from_replica / requests:.1%} of all requests, "
+        f"{from_replica / max(anonymous_reads, 1):.1%} of the anonymous reads"
+    )
     print("CPU per request (ms), by tier:")
     print(f"   application nodes: {1000 * app_seconds / requests:.2f} ({app_seconds:.1f} s)")
     print(

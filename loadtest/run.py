@@ -236,6 +236,17 @@ def run_clients(ports, workload, clients, seconds, seed):
     return [thread.outcome for thread in threads], time.monotonic() - started
 
 
+def gather(outcomes):
+    """Every client's samples, errors, and acknowledged appends by target, put together."""
+    samples = [sample for outcome in outcomes for sample in outcome.samples]
+    errors = [error for outcome in outcomes for error in outcome.errors]
+    acknowledged = {}
+    for outcome in outcomes:
+        for path, tokens in outcome.acknowledged.items():
+            acknowledged.setdefault(path, []).extend(tokens)
+    return samples, errors, acknowledged
+
+
 def verify(contested, acknowledged, since):
     """Problems found in the database: acknowledged appends missing or doubled, or a write built on a stale read.
 
@@ -308,12 +319,7 @@ def main(argv=None):
     finally:
         stop_server(server)
 
-    samples = [sample for outcome in outcomes for sample in outcome.samples]
-    errors = [error for outcome in outcomes for error in outcome.errors]
-    acknowledged = {}
-    for outcome in outcomes:
-        for path, tokens in outcome.acknowledged.items():
-            acknowledged.setdefault(path, []).extend(tokens)
+    samples, errors, acknowledged = gather(outcomes)
     server_errors = sum(1 for sample in samples if sample.status >= 500)
     unanswered = sum(1 for sample in samples if sample.status == 0)
     problems, summary = verify(contested, acknowledged, since)
