@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "timeline.sync",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,16 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("API_CACHE_MAX_ENTRIES", "500"))},
     },
 }
+
+# Sync (timeline/sync): bulk releases are written under BULK_ROOT and served at /bulk/; the change feed
+# keeps SYNC_CHANGES_KEEP_DAYS days (manage.py prune_changes), older tokens are a 410.
+BULK_ROOT = Path(os.environ.get("BULK_ROOT") or BASE_DIR / "bulk")
+BULK_KEEP_RELEASES = int(os.environ.get("BULK_KEEP_RELEASES", "10"))
+BULK_LICENSE = {
+    "name": os.environ.get("BULK_LICENSE_NAME", "CC BY 4.0"),
+    "url": os.environ.get("BULK_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}
+SYNC_CHANGES_KEEP_DAYS = int(os.environ.get("SYNC_CHANGES_KEEP_DAYS", "90"))
 
 LOGGING = {
     "version": 1,
