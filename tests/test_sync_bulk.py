@@ -3,6 +3,7 @@ with the followthemoney library, and whose CSV files load into an empty PostgreS
 
 import csv
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -30,7 +31,7 @@ def bulk_root(tmp_path, settings):
 
 
 def publish(root):
-    call_command("publish_bulk", "--root", str(root), "--no-progress", stdout=open(os.devnull, "w"))
+    call_command("publish_bulk", "--root", str(root), "--no-progress", stdout=io.StringIO())
     return json.loads((root / "index.json").read_text(encoding="utf-8"))
 
 
@@ -83,9 +84,10 @@ def test_each_release_has_a_higher_version_and_the_previous_ones_are_kept(bulk_r
     assert not (bulk_root / first["version"]).exists()
     assert json.loads((bulk_root / second["version"] / "index.json").read_text())["version"] == second["version"]
     statutes = next(r for r in second["resources"] if r["name"] == "csv/timeline_statute.csv")
-    assert statutes["rows"] == 1 and next(
-        r for r in first["resources"] if r["name"] == "csv/timeline_statute.csv"
-    )["rows"] == 0
+    assert (
+        statutes["rows"] == 1
+        and next(r for r in first["resources"] if r["name"] == "csv/timeline_statute.csv")["rows"] == 0
+    )
 
 
 def test_followthemoney_file_validates_with_the_followthemoney_library(bulk_root, curated_data):
