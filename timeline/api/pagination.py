@@ -14,15 +14,19 @@ reverse the ``ordering`` and read page 1 instead.
 """
 
 import binascii
-from base64 import b64decode
+from base64 import b64decode, b64encode
+from datetime import datetime
 from math import ceil
 from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -250,3 +254,64 @@ class HistoryPagination(TimelinePagination):
     """Cursor pages of an audit trail, newest first: stable while new changes are recorded."""
 
     ordering = ("-history_date", "-history_id")
+
+
+class UpdatedPagination(PageSizeMixin, BasePagination):
+    """Keyset pages in (updated_at, id) order, for lists read with ``updated_after`` / ``updated_before``.
+
+    The cursor holds the last row's (updated_at, id) and the next page starts strictly after it, so a
+    record updated while a client pages moves to the end and is read there, and none is skipped
+    (DRF's cursor counts rows sharing a time, which a record moving away would throw off). The order
+    is fixed: an ``ordering`` parameter is a 400 rather than silently ignored.
+    """
+
+    cursor_query_param = "cursor"
+    ordering = ("updated_at", "id")
+
+    def paginate_queryset(self, queryset, request, view=None, read=None):
+        self.request = request
+        if request.query_params.get(api_settings.ORDERING_PARAM):
+            raise ValidationError(
+                {
+                    api_settings.ORDERING_PARAM: [
+                        "Lists read with updated_after or updated_before come in (updated_at, id) order; "
+                        "leave out ordering."
+                    ]
+                }
+            )
+        size = self.get_page_size(request)
+        queryset = queryset.order_by(*self.ordering)
+        position = self.decode_cursor(request)
+        if position is not None:
+            updated_at, pk = position
+            queryset = queryset.filter(Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, pk__gt=pk))
+        keys = list(queryset.values_list(*self.ordering)[: size + 1])
+        self.next_position = keys[size - 1] if len(keys) > size else None
+        page = queryset.filter(pk__in=[pk for _, pk in keys[:size]])
+        return list(read(page) if read else page)
+
+    def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        try:
+            stamp, pk = b64decode(encoded, altchars=b"-_", validate=True).decode("ascii").split("|")
+            updated_at = datetime.fromisoformat(stamp)
+            if updated_at.tzinfo is None or not pk.isascii() or not pk.isdigit():
+                raise ValueError(pk)
+            return updated_at, int(pk)
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor: use the next link."]}) from None
+
+    def get_next_link(self):
+        if self.next_position is None:
+            return None
+        updated_at, pk = self.next_position
+        token = b64encode(f"{updated_at.isoformat()}|{pk}".encode("ascii"), altchars=b"-_").decode("ascii")
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, token)
+
+    def get_previous_link(self):
+        return None
+
+    def get_paginated_response(self, data):
+        return self.with_links(Response({"next": self.get_next_link(), "previous": None, "results": data}))

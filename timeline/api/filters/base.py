@@ -132,8 +132,27 @@ INCLUDE_RELATED_HELP = (
 )
 
 
+UPDATED_PARAMS = ("updated_after", "updated_before")
+
+
 class StrictFilterSet(filters.FilterSet):
-    """Base of every FilterSet here: ``include_related`` support for entity roll-ups."""
+    """Base of every FilterSet here: incremental reads by update time, ``include_related`` for roll-ups.
+
+    ``updated_after`` (inclusive) and ``updated_before`` (exclusive) select a half-open window of
+    update times, so consecutive windows neither overlap nor leave a gap; with either, the list
+    comes in (updated_at, id) order with cursor pages (``timeline.api.pagination.UpdatedPagination``).
+    """
+
+    updated_after = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Records updated at or after this ISO 8601 time; the list then pages by cursor in update order.",
+    )
+    updated_before = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="lt",
+        help_text="Records updated before this ISO 8601 time.",
+    )
 
     def entity_ids(self, entity):
         """The named entity, or it and everyone rolled up under it when include_related=true."""

@@ -4,9 +4,9 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from timeline.api.concurrency import ConditionalWriteMixin
-from timeline.api.filters.base import StrictFilterBackend, WhitelistOrderingFilter
+from timeline.api.filters.base import UPDATED_PARAMS, StrictFilterBackend, WhitelistOrderingFilter, is_detail_view
 from timeline.api.flat_csv import flat_columns
-from timeline.api.pagination import RecordPagination
+from timeline.api.pagination import RecordPagination, UpdatedPagination
 from timeline.api.response_cache import CachedReadMixin
 from timeline.api.views.history import RecordHistoryMixin
 
@@ -57,6 +57,19 @@ class FlatCSVListMixin(CSVAttachmentMixin):
         return flat_columns(serializer, serializer.Meta.model, self.csv_children)
 
 
+class IncrementalReadMixin:
+    """A list read with ``updated_after`` or ``updated_before`` pages by cursor in (updated_at, id) order:
+    stable while records change between requests, unlike numbered pages."""
+
+    @property
+    def paginator(self):
+        request = getattr(self, "request", None)
+        incremental = request is not None and any(name in request.query_params for name in UPDATED_PARAMS)
+        if incremental and not hasattr(self, "_paginator") and not is_detail_view(self):
+            self._paginator = UpdatedPagination()
+        return super().paginator
+
+
 class DetailAnswersMixin:
     """Writes answer with the detail representation (what a GET returns), not the write shape."""
 
@@ -76,6 +89,7 @@ class DetailAnswersMixin:
 
 
 class RecordViewSet(
+    IncrementalReadMixin,
     CachedReadMixin,
     ConditionalWriteMixin,
     RecordHistoryMixin,

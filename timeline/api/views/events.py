@@ -11,7 +11,7 @@ from timeline.api.filters.events import EntityTimelineFilterSet, EventFilterSet,
 from timeline.api.pagination import TimelinePagination
 from timeline.api.response_cache import CachedReadMixin
 from timeline.api.serializers.events import EventSerializer, EventWriteSerializer
-from timeline.api.views.base import FlatCSVListMixin, RecordViewSet
+from timeline.api.views.base import FlatCSVListMixin, IncrementalReadMixin, RecordViewSet
 from timeline.models import Case, Entity, Event
 from timeline.selectors import records
 from timeline.selectors.timelines import (
@@ -69,7 +69,7 @@ class EventViewSet(RecordViewSet):
         super().perform_destroy(instance)
 
 
-class TimelineView(CachedReadMixin, FlatCSVListMixin, generics.ListAPIView):
+class TimelineView(IncrementalReadMixin, CachedReadMixin, FlatCSVListMixin, generics.ListAPIView):
     """Base of the nested timelines: read-only, filtered, cursor-paginated in date order."""
 
     serializer_class = EventSerializer
