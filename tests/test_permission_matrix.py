@@ -7,16 +7,21 @@ by refusing non-staff. Writes to an existing record send If-Match with the ETag 
 as a client must.
 """
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import get_resolver, reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework.test import APIClient
 
 from tests import factories
 from tests.write_payloads import RESOURCES, build_world, module_transaction, row_counts, send
+from timeline.sync.bulk.release import bulk_release_publish
 
 ROLES = ("anonymous", "viewer", "editor", "admin", "superuser")
 
@@ -39,6 +44,9 @@ READ_ONLY_ENDPOINTS = {
     "entity-timeline": ("api:entity-timeline", {"slug": "w-company"}),
     "case-timeline": ("api:case-timeline", {"slug": "w-case"}),
     "stats-penalties": ("api:stats-penalties", {}),
+    "changes": ("api:changes", {}),
+    # Bulk releases are public files: the latest manifest (a release is published for the matrix).
+    "bulk-index": ("bulk-file", {"path": "index.json"}),
 }
 READ_ONLY_OPERATIONS = {"get": {}, "post": dict.fromkeys(ROLES, 405), "delete": dict.fromkeys(ROLES, 405)}
 DOCUMENTS = {"api-root": "api:api-root", "schema": "api:schema", "docs": "api:docs"}
@@ -118,7 +126,12 @@ def cells():
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker):
     """The world of write_payloads, one relationship more, and one API and one admin client per role."""
-    with module_transaction(django_db_blocker), django_db_blocker.unblock():
+    with (
+        module_transaction(django_db_blocker),
+        django_db_blocker.unblock(),
+        tempfile.TemporaryDirectory() as bulk_root,
+        override_settings(BULK_ROOT=Path(bulk_root)),
+    ):
         world = build_world()
         factories.EntityRelationshipFactory(subject=factories.PersonFactory(slug="w-officer"))
         users = {
@@ -135,6 +148,7 @@ def matrix(django_db_setup, django_db_blocker):
             api_clients[role].credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
             admin_clients[role] = Client()
             admin_clients[role].force_login(user)
+        bulk_release_publish()
         yield {"world": world, "api": api_clients, "admin": admin_clients, "users": users}
 
 

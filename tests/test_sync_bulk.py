@@ -21,8 +21,6 @@ from timeline.sync.tables import public_tables
 
 pytestmark = pytest.mark.django_db
 
-followthemoney = pytest.importorskip("followthemoney", reason="a development dependency (requirements-dev.txt)")
-
 
 @pytest.fixture
 def bulk_root(tmp_path, settings):

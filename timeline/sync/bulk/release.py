@@ -123,6 +123,7 @@ def _steps():
 def _resource(base_url, version, name, title, path, rows):
     resource = {
         "name": name,
+        "path": name,
         "title": title,
         "url": f"{base_url}{version}/{name}",
         "mime_type": MIME_TYPES.get(path.suffix, "application/octet-stream"),
@@ -157,11 +158,15 @@ def bulk_release_publish(root=None, base_url="/bulk/", progress=None, now=None):
                 if progress:
                     progress(name, len(steps))
         previous = release_versions(root)
+        published = now.isoformat().replace("+00:00", "Z")
         manifest = {
             "name": "timeline",
             "title": "timeline: regulatory enforcement actions, settlements, sentences and clemency",
             "version": version,
-            "published_at": now.isoformat().replace("+00:00", "Z"),
+            "published_at": published,
+            # The names OpenSanctions' dataset index (and clients written for it) read.
+            "updated_at": published,
+            "last_export": published,
             "data_version": data_version,
             "changes_since": changes_since,
             "changes_url": f"/api/v1/changes/?since={changes_since}",
