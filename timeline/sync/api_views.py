@@ -20,10 +20,10 @@ PARAMS = {"since", "page_size", "format"}
 PAGE_SIZE_PATTERN = re.compile(r"[0-9]{1,4}")
 
 
-class ChangeSerializer(serializers.Serializer):
+class FeedChangeSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="Position of the change in commit order; rises with every commit.")
     time = serializers.DateTimeField(help_text="When the change was written.")
-    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    action = serializers.CharField(help_text="created, changed or deleted.")
     model = serializers.CharField(help_text="Record type, e.g. timeline.entity.")
     id = serializers.IntegerField(help_text="Record id, the same across its changes.")
     record = serializers.JSONField(
@@ -36,7 +36,7 @@ class ChangeFeedSerializer(serializers.Serializer):
     since = serializers.CharField()
     next = serializers.CharField(help_text="Pass as since to read on; the same token when nothing is new.")
     has_more = serializers.BooleanField()
-    changes = ChangeSerializer(many=True)
+    changes = FeedChangeSerializer(many=True)
 
 
 class ChangeFeedView(APIView):
