@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "timeline.notify",
 ]
 
 MIDDLEWARE = [
@@ -178,3 +181,4 @@ LOGGING = {
 }
 
 from config.api_settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402,F401
+from config.notify_settings import *  # noqa: E402,F403

@@ -13,6 +13,7 @@ from timeline.api.views.entities import CaseViewSet, EntityViewSet, SourceViewSe
 from timeline.api.views.events import CaseTimelineView, EntityTimelineView, EventViewSet
 from timeline.api.views.people import PardonRequestViewSet, SentenceViewSet
 from timeline.api.views.stats import PenaltyStatsView
+from timeline.notify.api import urls as notify_urls
 
 app_name = "api"
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("v1/cases/<slug:slug>/timeline/", CaseTimelineView.as_view(), name="case-timeline"),
     path("v1/stats/penalties/", PenaltyStatsView.as_view(), name="stats-penalties"),
     path("v1/", include(router.urls)),
+    path("v1/", include(notify_urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -11,6 +11,8 @@ from django.db import transaction
 
 ROLE_NAMES = ("viewer", "editor", "admin")
 ACCOUNT_MODELS = (("auth", "user"), ("auth", "group"), ("authtoken", "token"), ("authtoken", "tokenproxy"))
+# Everyone's webhooks, deliveries and saved searches, and the task queue: administrators only.
+ADMIN_APPS = ("timeline_notify", "django_tasks_db")
 
 
 def _timeline_permissions(actions):
@@ -32,6 +34,7 @@ def roles_ensure():
     account = Permission.objects.none()
     for app_label, model_name in ACCOUNT_MODELS:
         account |= Permission.objects.filter(content_type__app_label=app_label, content_type__model=model_name)
+    account |= Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
     wanted = {"viewer": viewer, "editor": editor, "admin": editor | account}
     for name, permissions in wanted.items():
         group, _ = Group.objects.get_or_create(name=name)
