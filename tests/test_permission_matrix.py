@@ -17,6 +17,8 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.write_payloads import RESOURCES, build_world, module_transaction, row_counts, send
+from timeline.notify.models import SavedSearch, WebhookDelivery, WebhookSubscription
+from timeline.notify.tasks import schedule_run
 
 ROLES = ("anonymous", "viewer", "editor", "admin", "superuser")
 
@@ -42,6 +44,25 @@ READ_ONLY_ENDPOINTS = {
 }
 READ_ONLY_OPERATIONS = {"get": {}, "post": dict.fromkeys(ROLES, 405), "delete": dict.fromkeys(ROLES, 405)}
 DOCUMENTS = {"api-root": "api:api-root", "schema": "api:schema", "docs": "api:docs"}
+# Webhooks and saved searches: every signed-in user manages their own (the role does not matter);
+# deadlines are read by anyone.
+SIGNED_IN = {"anonymous": 401}
+NOTIFY_OPERATIONS = {
+    ("webhook-list", "get"): SIGNED_IN,
+    ("webhook-list", "post"): {**SIGNED_IN, **dict.fromkeys(ROLES[1:], 201)},
+    ("webhook-detail", "get"): SIGNED_IN,
+    ("webhook-detail", "patch"): SIGNED_IN,
+    ("webhook-detail", "delete"): {**SIGNED_IN, **dict.fromkeys(ROLES[1:], 204)},
+    ("webhook-test", "post"): {**SIGNED_IN, **dict.fromkeys(ROLES[1:], 202)},
+    ("webhook-deliveries", "get"): SIGNED_IN,
+    ("saved-search-list", "get"): SIGNED_IN,
+    ("saved-search-list", "post"): {**SIGNED_IN, **dict.fromkeys(ROLES[1:], 201)},
+    ("saved-search-detail", "get"): SIGNED_IN,
+    ("saved-search-detail", "patch"): SIGNED_IN,
+    ("saved-search-detail", "delete"): {**SIGNED_IN, **dict.fromkeys(ROLES[1:], 204)},
+    ("deadline-list", "get"): {},
+    ("deadline-list", "post"): dict.fromkeys(ROLES, 405),
+}
 
 # Admin pages: timeline models are for viewers (read), editors and admins (write); accounts for admins.
 ADMIN_PAGES = ("changelist", "add", "change", "delete", "history")
@@ -74,9 +95,21 @@ PATCHED_FIELD = {
 }
 
 
+# The deadlines page: anyone who may view the timeline records.
+DEADLINES_PAGE = {"anonymous": 302, "viewer": 200, "editor": 200, "admin": 200, "superuser": 200}
+# Logs nobody writes by hand: the delivery log and the task queue.
+READ_ONLY_ADMINS = {
+    ("timeline_notify", "webhookdelivery"): {"add": 403},
+    ("django_tasks_database", "dbtaskresult"): {"add": 403, "delete": 403},
+}
+
+
 def admin_expected(model, role, page):
     table = TIMELINE_ADMIN if model._meta.app_label == "timeline" else ACCOUNT_ADMIN
-    return table[role][page]
+    expected = table[role][page]
+    if expected == 200:
+        expected = READ_ONLY_ADMINS.get((model._meta.app_label, model._meta.model_name), {}).get(page, expected)
+    return expected
 
 
 def cells():
@@ -99,8 +132,14 @@ def cells():
     for name in DOCUMENTS:
         for role in ROLES:
             yield pytest.param(("document", name, "get"), role, 200, id=f"api-{name}-get-{role}")
+    for (name, method), expected in NOTIFY_OPERATIONS.items():
+        for role in ROLES:
+            yield pytest.param(
+                ("notify", name, method), role, expected.get(role, 200), id=f"api-{name}-{method}-{role}"
+            )
     for role in ROLES:
         yield pytest.param(("admin-index", None, None), role, ADMIN_INDEX[role], id=f"admin-index-{role}")
+        yield pytest.param(("admin-deadlines", None, None), role, DEADLINES_PAGE[role], id=f"admin-deadlines-{role}")
     for model in admin.site._registry:
         for page in ADMIN_PAGES:
             for role in ROLES:
@@ -135,7 +174,44 @@ def matrix(django_db_setup, django_db_blocker):
             api_clients[role].credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
             admin_clients[role] = Client()
             admin_clients[role].force_login(user)
-        yield {"world": world, "api": api_clients, "admin": admin_clients, "users": users}
+        notify = {role: notify_records(user) for role, user in users.items()}
+        schedule_run.enqueue()
+        yield {"world": world, "api": api_clients, "admin": admin_clients, "users": users, "notify": notify}
+
+
+def notify_records(user):
+    """A webhook with one delivery and a saved search of the user's own."""
+    user.email = f"{user.username}@example.org"
+    user.save()
+    webhook = WebhookSubscription.objects.create(
+        user=user, url="http://127.0.0.1:9/hook", kind="deadline", window_days=30
+    )
+    WebhookDelivery.objects.create(subscription=webhook, event_type="webhook.test", dedupe_key="test", payload={})
+    search = SavedSearch.objects.create(user=user, name="plea", kind="filters", query={"event_type": "plea"})
+    return {"webhook": webhook.pk, "saved-search": search.pk}
+
+
+NOTIFY_BODIES = {
+    ("webhook-list", "post"): {"url": "http://127.0.0.1:9/other", "kind": "case", "case": "w-case"},
+    ("webhook-detail", "patch"): {"enabled": False},
+    ("saved-search-list", "post"): {"name": "text", "kind": "text", "query": {"q": "fine"}},
+    ("saved-search-detail", "patch"): {"rate": "wly"},
+}
+
+
+def call_notify(client, name, method, records):
+    kwargs = {}
+    if name.startswith("webhook-") and name != "webhook-list":
+        kwargs = {"pk": records["webhook"]}
+    elif name == "saved-search-detail":
+        kwargs = {"pk": records["saved-search"]}
+    return getattr(client, method)(
+        reverse(f"api:{name}", kwargs=kwargs), NOTIFY_BODIES.get((name, method)), format="json"
+    )
+
+
+def notify_row_counts():
+    return [model.objects.count() for model in (WebhookSubscription, WebhookDelivery, SavedSearch)]
 
 
 # --- Calling a cell -----------------------------------------------------------------------------------
@@ -187,8 +263,18 @@ def test_permission_matrix(row, role, expected, matrix, db):
         response = getattr(matrix["api"][role], operation)(reverse(url_name, kwargs=kwargs))
     elif kind == "document":
         response = matrix["api"][role].get(reverse(DOCUMENTS[name]))
+    elif kind == "notify":
+        before = notify_row_counts()
+        records = matrix["notify"].get(role, matrix["notify"]["viewer"])
+        response = call_notify(matrix["api"][role], name, operation, records)
+        assert response.status_code == expected, response.content[:500]
+        changed = notify_row_counts() != before
+        assert changed == (expected in (201, 202, 204)), "a refused or read-only request changed the database"
+        return
     elif kind == "admin-index":
         response = matrix["admin"][role].get(reverse("admin:index"))
+    elif kind == "admin-deadlines":
+        response = matrix["admin"][role].get(reverse("admin:timeline_notify_deadlines"))
     else:
         response = matrix["admin"][role].get(admin_url(name, operation, matrix))
     assert response.status_code == expected, response.content[:500]
@@ -211,6 +297,6 @@ def api_route_names(patterns, namespace=""):
 def test_matrix_covers_every_api_route():
     """A new endpoint must get its row in the table above (admin rows follow the admin's registry)."""
     covered = {f"{resource.name}-{suffix}" for resource in RESOURCES for suffix in ("list", "detail", "history")}
-    covered |= set(READ_ONLY_ENDPOINTS) | set(DOCUMENTS)
+    covered |= set(READ_ONLY_ENDPOINTS) | set(DOCUMENTS) | {name for name, _ in NOTIFY_OPERATIONS}
     routes = set(api_route_names(get_resolver().url_patterns))
     assert routes - covered == set(), "routes without a row in the permission matrix"

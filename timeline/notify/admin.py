@@ -14,6 +14,8 @@ WINDOWS = (7, 30, 90, 180, 365)
 
 
 class WebhookForm(forms.ModelForm):
+    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
+
     class Meta:
         model = WebhookSubscription
         fields = ["user", *WEBHOOK_SETTINGS, "disabled_reason"]

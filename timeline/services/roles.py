@@ -12,7 +12,7 @@ from django.db import transaction
 ROLE_NAMES = ("viewer", "editor", "admin")
 ACCOUNT_MODELS = (("auth", "user"), ("auth", "group"), ("authtoken", "token"), ("authtoken", "tokenproxy"))
 # Everyone's webhooks, deliveries and saved searches, and the task queue: administrators only.
-ADMIN_APPS = ("timeline_notify", "django_tasks_db")
+ADMIN_APPS = ("timeline_notify", "django_tasks_database")
 
 
 def _timeline_permissions(actions):
