@@ -129,7 +129,7 @@ def sent_emails(mail_dir):
     return found
 
 
-def fast_forward():
-    """Make every queued delivery due now, as if its wait (a retry's backoff) had passed."""
-    waiting = DBTaskResult.objects.filter(status="READY", task_path="timeline.notify.tasks.delivery_send")
+def fast_forward(task="delivery_send"):
+    """Make every queued run of a task due now, as if its wait (a retry's backoff) had passed."""
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=f"timeline.notify.tasks.{task}")
     return waiting.update(run_after=timezone.now() - datetime.timedelta(seconds=1))
